@@ -1,0 +1,72 @@
+# Genomics Collaboration Portal — `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install system-deps browser-deps run test lint fmt migrate worker beat bench lock
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(BIN)/.installed: pyproject.toml requirements/constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c requirements/constraints.txt -e ".[dev]"
+	@touch $@
+
+install: $(BIN)/.installed system-deps ## Create .venv and install the pinned dependencies
+
+system-deps: ## Install Pango for WeasyPrint (as root; names the packages otherwise)
+	@scripts/system-deps.sh pango
+
+browser-deps: ## Install Debian's Chromium for the browser tests
+	@scripts/system-deps.sh chromium
+
+run: install ## Migrate, load the demo, start web + worker + beat (Ctrl-C stops all)
+	DEBUG=$${DEBUG:-true} $(MANAGE) migrate --no-input
+	DEBUG=$${DEBUG:-true} $(MANAGE) sync_schedules
+	DEBUG=$${DEBUG:-true} $(MANAGE) seed_demo
+	@echo ""
+	@echo "  Portal:    http://127.0.0.1:$(PORT)/"
+	@echo "  API docs:  http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  Logins:    admin, ministry, approver, nih_lead, nih_expert, nih_expert2, bgi_liaison, api_client"
+	@echo "  Password:  $$(DEBUG=true $(BIN)/python -c 'import django,os;os.environ.setdefault("DJANGO_SETTINGS_MODULE","portal.settings.base");django.setup();from django.conf import settings;print(settings.DEMO_PASSWORD)')"
+	@echo ""
+	DEBUG=$${DEBUG:-true} WEB_PORT=$(PORT) PATH="$(CURDIR)/$(BIN):$$PATH" \
+		$(BIN)/honcho start -f Procfile.dev
+
+test: install browser-deps ## Run the whole test suite
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install ## ruff, djLint, mypy, import-linter, checks, migrations
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint templates --lint
+	$(BIN)/mypy portal collaboration delegations mou
+	$(BIN)/lint-imports
+	$(MANAGE) check
+	$(MANAGE) makemigrations --check --dry-run
+
+fmt: install ## Fix what ruff can, format code and templates
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+	$(BIN)/djlint templates --reformat --quiet || true
+
+migrate: install ## Apply migrations
+	$(MANAGE) migrate
+
+worker: install ## Run a Celery worker
+	$(BIN)/celery -A portal worker -l info
+
+beat: install ## Run Celery beat (database scheduler)
+	$(BIN)/celery -A portal beat -l info
+
+bench: install ## Run the benchmarks
+	$(BIN)/pytest tests/bench -p no:randomly $(PYTEST_ARGS)
+
+lock: ## Re-pin requirements/constraints.txt from the current .venv
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements/constraints.txt

@@ -1,0 +1,1 @@
+"""Programme, priority areas, objectives and indicators, the NIH team and its recommendations."""

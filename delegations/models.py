@@ -1,0 +1,1 @@
+"""Delegation visits to BGI: invitation, members, objectives, itinerary, logistics, report."""

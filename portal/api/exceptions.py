@@ -1,0 +1,74 @@
+"""One JSON error shape for the whole API: {"error": {"code", "message", "fields"?}}."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+from portal.exceptions import DomainError, StaleVersion
+
+_CODES = {
+    400: "invalid",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+    429: "throttled",
+}
+
+
+def _flatten(detail):
+    if isinstance(detail, list):
+        return [
+            str(item) if not isinstance(item, dict | list) else _flatten(item) for item in detail
+        ]
+    if isinstance(detail, dict):
+        return {key: _flatten(value) for key, value in detail.items()}
+    return [str(detail)]
+
+
+def error_body(code: str, message: str, fields: dict | None = None) -> dict:
+    error: dict = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    return {"error": error}
+
+
+def api_exception_handler(exc, context):
+    """Map domain errors, Django errors and DRF errors to one shape; anything else is a 500."""
+    if isinstance(exc, DomainError):
+        body = error_body(exc.code, exc.message)
+        if isinstance(exc, StaleVersion) and exc.current is not None:
+            body["error"]["current_version"] = exc.current
+        response = Response(body, status=exc.status_code)
+        if isinstance(exc, StaleVersion) and exc.current is not None:
+            response["ETag"] = f'"{exc.current}"'
+        return response
+    if isinstance(exc, DjangoValidationError):
+        fields = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        exc = exceptions.ValidationError(fields)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    code = _CODES.get(response.status_code, "error")
+    if isinstance(exc, exceptions.ValidationError):
+        detail = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        response.data = error_body(code, _("Some fields are not valid."), _flatten(detail))
+    else:
+        message = str(getattr(exc, "detail", "") or _("Request failed."))
+        response.data = error_body(code, message)
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = "Token"
+    return response

@@ -1,0 +1,99 @@
+"""Portal-wide API endpoints: root, the current user, their tokens, token login."""
+
+from collections import OrderedDict
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from portal.models import ApiToken
+from portal.services import api_token_create, api_token_revoke
+
+from .serializers import (
+    ApiTokenSerializer,
+    ErrorSerializer,
+    TokenLoginInputSerializer,
+    TokenLoginSerializer,
+    UserSerializer,
+)
+
+
+class ApiRootView(APIView):
+    """Links to every collection of the API, the schema and the docs."""
+
+    registry: list[tuple[str, str]] = []
+
+    @extend_schema(
+        responses=inline_serializer("ApiRoot", fields={"me": serializers.URLField()}),
+    )
+    def get(self, request, format=None):
+        links = OrderedDict()
+        links["me"] = reverse("api:me", request=request, format=format)
+        for prefix, basename in self.registry:
+            links[prefix] = reverse(f"api:{basename}-list", request=request, format=format)
+        links["schema"] = reverse("api:schema", request=request)
+        links["docs"] = reverse("api-docs", request=request)
+        return Response(links)
+
+
+class MeView(APIView):
+    """The authenticated user, with their roles."""
+
+    @extend_schema(responses={200: UserSerializer, 401: ErrorSerializer})
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The caller's own API tokens (never the keys); DELETE revokes one."""
+
+    serializer_class = ApiTokenSerializer
+    queryset = ApiToken.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApiToken.objects.none()
+        return ApiToken.objects.filter(user=self.request.user)
+
+    @extend_schema(responses={204: None, 401: ErrorSerializer, 404: ErrorSerializer})
+    def destroy(self, request, *args, **kwargs):
+        api_token_revoke(token=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class TokenLoginView(APIView):
+    """Exchange a username and password for a new API token (for scripts; throttled)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "token_login"
+
+    @extend_schema(
+        request=TokenLoginInputSerializer,
+        responses={201: TokenLoginSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
+        auth=[],
+    )
+    def post(self, request):
+        data = TokenLoginInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if user is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": [_("Unable to log in with those credentials.")]}
+            )
+        token, key = api_token_create(user=user, name=data.validated_data["name"], actor=user)
+        return Response(
+            TokenLoginSerializer({"token": key, "name": token.name, "prefix": token.prefix}).data,
+            status=status.HTTP_201_CREATED,
+        )

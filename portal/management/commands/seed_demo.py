@@ -1,0 +1,30 @@
+"""Load the demo programme (idempotent): one login per role, then each app's demo records."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from portal.demo import DEMO_USERS, seed_users
+
+
+class Command(BaseCommand):
+    help = "Create the demo programme and one demo login per role (safe to run again)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even with DEBUG off (demo passwords on a real deployment are a risk).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates logins with a known password; with DEBUG off it needs --force."
+            )
+        with transaction.atomic():
+            created = seed_users(password=settings.DEMO_PASSWORD)
+        self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created."))
+        self.stdout.write("Demo logins (password from DEMO_PASSWORD):")
+        for data in DEMO_USERS:
+            self.stdout.write(f"  {data.username:<12} {data.full_name}")

@@ -1,0 +1,92 @@
+"""Personas named after the demo logins, API clients, and guards on the test environment."""
+
+import os
+
+import pytest
+from django.db import connection
+from rest_framework.test import APIClient
+
+from portal.models import Role, User
+from portal.services import api_token_create
+from tests.factories import UserFactory
+
+PASSWORD = "correct-horse-battery"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+PERSONAS = {
+    "ministry": (Role.MINISTRY, User.Organisation.MINISTRY),
+    "approver": (Role.APPROVER, User.Organisation.MINISTRY),
+    "nih_lead": (Role.NIH_LEAD, User.Organisation.NIH),
+    "nih_expert": (Role.NIH_EXPERT, User.Organisation.NIH),
+    "nih_expert2": (Role.NIH_EXPERT, User.Organisation.NIH),
+    "bgi_liaison": (Role.BGI_LIAISON, User.Organisation.BGI),
+    "api_client": (Role.API_CLIENT, User.Organisation.MINISTRY),
+    "administrator": (Role.ADMINISTRATOR, User.Organisation.OTHER),
+}
+
+
+def make_persona(name: str) -> User:
+    role, organisation = PERSONAS[name]
+    return UserFactory(username=name, organisation=organisation, roles=[role])
+
+
+def _persona_fixture(name):
+    @pytest.fixture(name=name)
+    def _fixture(db):
+        return make_persona(name)
+
+    return _fixture
+
+
+for _name in PERSONAS:
+    globals()[_name] = _persona_fixture(_name)
+
+
+@pytest.fixture
+def persona(db):
+    """Build a persona by name inside a parametrised test: persona("nih_lead")."""
+    return make_persona
+
+
+@pytest.fixture
+def api_as():
+    """An APIClient authenticated with a real API token of the given user."""
+
+    def _client(user: User) -> APIClient:
+        _token, key = api_token_create(user=user, name="test", actor=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
+        return client
+
+    return _client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters and cached values never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _ci_runs_on_postgresql(django_db_setup, django_db_blocker):
+    """Under CI the suite must run on PostgreSQL: SQLite would hide real-database behaviour."""
+    with django_db_blocker.unblock():
+        vendor = connection.vendor
+    if IN_CI and vendor != "postgresql":
+        pytest.exit(f"CI=true but the tests ran on {vendor}; set DATABASE_URL to PostgreSQL.", 3)
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip locally when a service is missing; under CI a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required under CI=true but is not available.")
+    pytest.skip(f"{what} is not available")

@@ -1,0 +1,47 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from portal.models import Role, User
+
+pytestmark = pytest.mark.django_db
+
+DEMO_LOGINS = {
+    "admin": Role.ADMINISTRATOR,
+    "ministry": Role.MINISTRY,
+    "approver": Role.APPROVER,
+    "nih_lead": Role.NIH_LEAD,
+    "nih_expert": Role.NIH_EXPERT,
+    "nih_expert2": Role.NIH_EXPERT,
+    "bgi_liaison": Role.BGI_LIAISON,
+    "api_client": Role.API_CLIENT,
+}
+
+
+def test_seed_demo_creates_one_login_per_role_with_the_demo_password(settings):
+    settings.DEMO_PASSWORD = "demo-pass-for-test"
+
+    call_command("seed_demo", "--force")
+
+    users = {u.username: u for u in User.objects.prefetch_related("groups")}
+    assert set(users) == set(DEMO_LOGINS)
+    for username, role in DEMO_LOGINS.items():
+        assert [g.name for g in users[username].groups.all()] == [role.value]
+        assert users[username].check_password("demo-pass-for-test") is True
+
+
+def test_seed_demo_twice_creates_nothing_new():
+    call_command("seed_demo", "--force")
+    counts = {model: model.objects.count() for model in (User, User.history.model)}
+
+    call_command("seed_demo", "--force")
+
+    assert {model: model.objects.count() for model in counts} == counts
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="needs --force"):
+        call_command("seed_demo")
+
+    assert User.objects.count() == 0
