@@ -22,7 +22,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.set(Group.objects.filter(name__in=[Role(r).value for r in extracted]))
+            self.groups.set([Group.objects.get_or_create(name=Role(r).value)[0] for r in extracted])
 
 
 class DossierFactory(factory.django.DjangoModelFactory):

@@ -41,6 +41,7 @@ _PORTAL_VARS = {
     "EMAIL_URL",
     "TIME_ZONE",
     "DJANGO_SETTINGS_MODULE",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests; check --deploy rightly refuses it
 }
 
 
