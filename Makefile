@@ -46,6 +46,7 @@ lint: install ## ruff, djLint, mypy, import-linter, checks, migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
+	$(BIN)/djlint templates --check
 	$(BIN)/mypy portal collaboration delegations mou
 	$(BIN)/lint-imports
 	$(MANAGE) check
@@ -66,7 +67,7 @@ beat: install ## Run Celery beat (database scheduler)
 	$(BIN)/celery -A portal beat -l info
 
 bench: install ## Run the benchmarks
-	$(BIN)/pytest tests/bench -p no:randomly $(PYTEST_ARGS)
+	$(BIN)/pytest tests/bench $(PYTEST_ARGS)
 
 lock: ## Re-pin requirements/constraints.txt from the current .venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements/constraints.txt

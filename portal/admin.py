@@ -12,7 +12,7 @@ class PortalUserAdmin(UserAdmin, SimpleHistoryAdmin):
     list_filter = ["organisation", "groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         (
             _("Portal profile"),
             {"fields": ["full_name", "organisation", "title", "preferred_language", "time_zone"]},

@@ -18,6 +18,7 @@ from .exceptions import DomainError
 from .forms import ApiTokenCreateForm, ProfileForm
 from .models import ApiToken
 from .services import ProfileData, api_token_create, api_token_revoke, user_profile_update
+from .types import AuthenticatedHttpRequest
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class HomeView(TemplateView):
 
 class ProfileView(TemplateView):
     template_name = "portal/profile.html"
+    request: AuthenticatedHttpRequest
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,7 +73,7 @@ class ProfileView(TemplateView):
 
 
 @require_POST
-def api_token_create_view(request: HttpRequest) -> HttpResponse:
+def api_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ApiTokenCreateForm(request.POST)
     if form.is_valid():
         try:
@@ -93,7 +95,7 @@ def api_token_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def api_token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+def api_token_revoke_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})

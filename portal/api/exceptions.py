@@ -45,10 +45,10 @@ def api_exception_handler(exc, context):
         body = error_body(exc.code, exc.message)
         if isinstance(exc, StaleVersion) and exc.current is not None:
             body["error"]["current_version"] = exc.current
-        response = Response(body, status=exc.status_code)
+        domain_response = Response(body, status=exc.status_code)
         if isinstance(exc, StaleVersion) and exc.current is not None:
-            response["ETag"] = f'"{exc.current}"'
-        return response
+            domain_response["ETag"] = f'"{exc.current}"'
+        return domain_response
     if isinstance(exc, DjangoValidationError):
         fields = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

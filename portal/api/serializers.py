@@ -56,7 +56,7 @@ class TokenLoginSerializer(serializers.Serializer):
 class ErrorDetailSerializer(serializers.Serializer):
     code = serializers.CharField()
     message = serializers.CharField()
-    fields = serializers.DictField(required=False)
+    fields = serializers.DictField(required=False)  # type: ignore[assignment]
 
 
 class ErrorSerializer(serializers.Serializer):

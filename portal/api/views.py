@@ -59,7 +59,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return ApiToken.objects.none()
-        return ApiToken.objects.filter(user=self.request.user)
+        return ApiToken.objects.filter(user=self.request.user)  # type: ignore[misc]
 
     @extend_schema(responses={204: None, 401: ErrorSerializer, 404: ErrorSerializer})
     def destroy(self, request, *args, **kwargs):
