@@ -36,7 +36,8 @@ COPY . .
 
 # Static files are collected at build time (WhiteNoise serves them with hashed names).
 # Production settings refuse to load without a SECRET_KEY and ALLOWED_HOSTS, so this one
-# command gets throwaway values; they exist only for this RUN and are not kept in the image.
+# command gets throwaway values. They apply to this RUN only (and show in the image history, so
+# they are never a real key); the containers get the real ones from the environment.
 RUN DJANGO_SETTINGS_MODULE=portal.settings.production \
     SECRET_KEY=collectstatic-at-build-time-only-never-used-at-runtime-0000000000 \
     ALLOWED_HOSTS=build.invalid \
