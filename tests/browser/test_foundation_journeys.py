@@ -9,10 +9,15 @@ from playwright.sync_api import expect
 from tests.browser.conftest import axe_violations, log_in
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
-def test_ministry_officer_logs_in_creates_a_token_calls_the_api_and_logs_out(page, live_server, ministry):
+def test_ministry_officer_logs_in_creates_a_token_calls_the_api_and_logs_out(
+    page, live_server, ministry
+):
     # given: the login page
     page.goto("/")
     assert "/accounts/login/" in page.url
@@ -54,7 +59,9 @@ def test_api_docs_open_offline_for_a_logged_in_user(page, nih_lead):
     external = []
     page.on(
         "request",
-        lambda req: external.append(req.url) if not req.url.startswith(page.url.split("/api")[0]) else None,
+        lambda req: (
+            external.append(req.url) if not req.url.startswith(page.url.split("/api")[0]) else None
+        ),
     )
 
     page.goto("/api/docs/")
@@ -74,7 +81,9 @@ def test_navigation_works_with_the_keyboard(page, nih_expert):
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-@pytest.mark.parametrize("path", ["/accounts/login/", "/", "/profile/", "/accounts/password_reset/"])
+@pytest.mark.parametrize(
+    "path", ["/accounts/login/", "/", "/profile/", "/accounts/password_reset/"]
+)
 def test_pages_pass_the_automated_accessibility_check(page, administrator, path):
     if path != "/accounts/login/" and "password_reset" not in path:
         log_in(page, "administrator", PASSWORD)
