@@ -28,6 +28,12 @@ def _everyone(user: Any) -> bool:
 
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", _everyone),
+    NavItem(_("My work"), "collaboration:my-work", policies.is_internal),
+    NavItem(_("Priority areas"), "collaboration:priority-area-list", policies.is_internal),
+    NavItem(_("Recommendations"), "collaboration:recommendation-list", policies.is_internal),
+    NavItem(_("Technical team"), "collaboration:team-detail", policies.is_internal),
+    NavItem(_("Meetings"), "collaboration:meeting-list", policies.is_internal),
+    NavItem(_("Action items"), "collaboration:action-item-list", policies.is_internal),
     NavItem(_("API docs"), "api-docs", policies.can_read_programme_status),
     NavItem(_("Users & roles"), "admin:portal_user_changelist", policies.is_administrator),
     NavItem(

@@ -90,3 +90,16 @@ def require_service(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required under CI=true but is not available.")
     pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture
+def team(nih_lead, nih_expert, nih_expert2):
+    """The NIH technical team: the lead and two experts, all current."""
+    from collaboration.models import TeamMembership
+    from tests.factories import TeamMembershipFactory, TechnicalTeamFactory
+
+    team = TechnicalTeamFactory()
+    TeamMembershipFactory(team=team, user=nih_lead, role=TeamMembership.Role.LEAD)
+    TeamMembershipFactory(team=team, user=nih_expert)
+    TeamMembershipFactory(team=team, user=nih_expert2)
+    return team

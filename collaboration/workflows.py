@@ -1,0 +1,92 @@
+"""Transition tables of the collaboration app."""
+
+from portal.workflow import Transition, Workflow
+
+from . import policies
+from .models import ActionItem, ActionItemTransition, Recommendation, RecommendationTransition
+
+R = Recommendation.Status
+
+RECOMMENDATION_FLOW = Workflow(
+    model=Recommendation,
+    log_model=RecommendationTransition,
+    transitions=[
+        Transition(
+            "send_to_team_review",
+            frozenset({R.DRAFT, R.RETURNED}),
+            R.TEAM_REVIEW,
+            policies.can_send_recommendation_to_review,
+            label="Send to team review",
+        ),
+        Transition(
+            "back_to_draft",
+            frozenset({R.TEAM_REVIEW}),
+            R.DRAFT,
+            policies.can_send_recommendation_to_review,
+            label="Back to draft",
+            comment_required=True,
+        ),
+        Transition(
+            "endorse",
+            frozenset({R.TEAM_REVIEW}),
+            R.ENDORSED,
+            policies.can_endorse_recommendation,
+            label="Endorse",
+        ),
+        Transition(
+            "submit_to_ministry",
+            frozenset({R.ENDORSED}),
+            R.SUBMITTED,
+            policies.can_endorse_recommendation,
+            label="Submit to the ministry",
+        ),
+        Transition(
+            "approve",
+            frozenset({R.SUBMITTED}),
+            R.APPROVED,
+            policies.can_decide_recommendation,
+            label="Approve",
+        ),
+        Transition(
+            "return_for_revision",
+            frozenset({R.SUBMITTED}),
+            R.RETURNED,
+            policies.can_decide_recommendation,
+            label="Return for revision",
+            comment_required=True,
+        ),
+        Transition(
+            "reject",
+            frozenset({R.SUBMITTED}),
+            R.REJECTED,
+            policies.can_decide_recommendation,
+            label="Reject",
+            comment_required=True,
+        ),
+        Transition(
+            "reopen",
+            frozenset({R.RETURNED}),
+            R.DRAFT,
+            policies.can_send_recommendation_to_review,
+            label="Reopen as draft",
+        ),
+    ],
+)
+
+A = ActionItem.Status
+
+ACTION_ITEM_FLOW = Workflow(
+    model=ActionItem,
+    log_model=ActionItemTransition,
+    transitions=[
+        Transition("start", frozenset({A.OPEN}), A.IN_PROGRESS, policies.can_update_action_item,
+                   label="Start"),
+        Transition("complete", frozenset({A.OPEN, A.IN_PROGRESS}), A.DONE,
+                   policies.can_update_action_item, label="Mark done"),
+        Transition("reopen", frozenset({A.DONE, A.CANCELLED}), A.OPEN,
+                   policies.can_update_action_item, label="Reopen"),
+        Transition("cancel", frozenset({A.OPEN, A.IN_PROGRESS}), A.CANCELLED,
+                   lambda user, item: policies.can_manage_action_items(user), label="Cancel",
+                   comment_required=True),
+    ],
+)  # fmt: skip
