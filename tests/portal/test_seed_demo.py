@@ -29,9 +29,19 @@ def test_seed_demo_creates_one_login_per_role_with_the_demo_password(settings):
         assert users[username].check_password("demo-pass-for-test") is True
 
 
+def _counted_models():
+    from django.apps import apps
+
+    return [
+        model
+        for model in apps.get_models()
+        if model._meta.app_label in {"portal", "collaboration", "delegations", "mou"}
+    ]
+
+
 def test_seed_demo_twice_creates_nothing_new():
     call_command("seed_demo", "--force")
-    counts = {model: model.objects.count() for model in (User, User.history.model)}
+    counts = {model: model.objects.count() for model in _counted_models()}
 
     call_command("seed_demo", "--force")
 
@@ -45,3 +55,37 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(settings):
         call_command("seed_demo")
 
     assert User.objects.count() == 0
+
+
+def test_seed_demo_builds_the_programme_through_the_workflow():
+    from collaboration.models import (
+        ActionItem,
+        Capability,
+        Meeting,
+        PriorityArea,
+        Recommendation,
+        TeamMembership,
+    )
+
+    call_command("seed_demo", "--force")
+
+    assert PriorityArea.objects.count() == 6
+    assert set(PriorityArea.objects.values_list("slug", flat=True)) >= {
+        "thalassemia", "reproductive-health", "cancer-research", "rare-diseases", "national-gene-bank",
+    }  # fmt: skip
+    assert Capability.objects.count() == 10
+    assert TeamMembership.objects.current().count() == 3
+    statuses = sorted(Recommendation.objects.values_list("status", flat=True))
+    assert statuses == sorted(
+        ["draft", "team_review", "endorsed", "submitted", "approved", "returned"]
+    )
+    approved = Recommendation.objects.get(status="approved")
+    assert approved.versions.count() == 3
+    assert [t.transition for t in approved.transitions.all()] == [
+        "send_to_team_review", "endorse", "submit_to_ministry", "approve",
+    ]  # fmt: skip
+    assert approved.transitions.last().actor.username == "ministry"
+    kickoff = Meeting.objects.get()
+    assert kickoff.chair == "Dr Mukhtar Bharath, Minister of State for Health"
+    assert kickoff.decisions.count() == 4
+    assert ActionItem.objects.filter(meeting=kickoff).count() == 4

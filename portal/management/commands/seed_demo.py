@@ -6,6 +6,8 @@ from django.db import transaction
 
 from portal.demo import DEMO_USERS, seed_users
 
+DEMO_USERNAMES = [data.username for data in DEMO_USERS]
+
 
 class Command(BaseCommand):
     help = "Create the demo programme and one demo login per role (safe to run again)."
@@ -22,9 +24,20 @@ class Command(BaseCommand):
             raise CommandError(
                 "seed_demo creates logins with a known password; with DEBUG off it needs --force."
             )
+        from collaboration.demo import seed_collaboration
+        from portal.models import User
+
         with transaction.atomic():
             created = seed_users(password=settings.DEMO_PASSWORD)
+            users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
+            seed_collaboration(users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created."))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo programme: priority areas, team, "
+                "recommendations and the kickoff meeting are in place."
+            )
+        )
         self.stdout.write("Demo logins (password from DEMO_PASSWORD):")
         for data in DEMO_USERS:
             self.stdout.write(f"  {data.username:<12} {data.full_name}")
