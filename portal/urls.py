@@ -1,6 +1,5 @@
 """Root URLs: admin, accounts, the portal's pages, each app, the API and health."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.urls import include, path
@@ -29,8 +28,3 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

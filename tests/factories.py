@@ -202,3 +202,66 @@ class ActionItemFactory(factory.django.DjangoModelFactory):
 
     class Params:
         done = factory.Trait(status=collab.ActionItem.Status.DONE)
+
+
+# delegations ---------------------------------------------------------------------------------
+
+from delegations import models as deleg  # noqa: E402
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = deleg.Site
+        django_get_or_create = ("name",)
+
+    name = "BGI Group headquarters"
+    city = "Shenzhen"
+    timezone = "Asia/Shanghai"
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = deleg.Visit
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"Visit {n}")
+    starts_on = _dt.date(2027, 1, 10)
+    ends_on = _dt.date(2027, 1, 15)
+
+    class Params:
+        invitation_received = factory.Trait(status=deleg.Visit.Status.INVITATION_RECEIVED)
+        approved = factory.Trait(
+            status=deleg.Visit.Status.APPROVED, travel_approval_reference="NOC-1"
+        )
+        in_progress = factory.Trait(
+            status=deleg.Visit.Status.IN_PROGRESS, travel_approval_reference="NOC-1"
+        )
+        completed = factory.Trait(
+            status=deleg.Visit.Status.COMPLETED, travel_approval_reference="NOC-1"
+        )
+        shared = factory.Trait(is_shared_with_bgi=True)
+
+
+class DelegationMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = deleg.DelegationMember
+
+    visit = factory.SubFactory(VisitFactory)
+    name = factory.Sequence(lambda n: f"Member {n}")
+
+
+class ItineraryItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = deleg.ItineraryItem
+        skip_postgeneration_save = True
+
+    visit = factory.SubFactory(VisitFactory)
+    site = factory.SubFactory(SiteFactory)
+    title = factory.Sequence(lambda n: f"Session {n}")
+    starts_at = _dt.datetime(2027, 1, 12, 1, 0, tzinfo=_dt.UTC)  # 09:00 in Shenzhen
+    ends_at = _dt.datetime(2027, 1, 12, 3, 0, tzinfo=_dt.UTC)
+
+    @factory.post_generation
+    def attendees(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.attendees.set(extracted)

@@ -25,17 +25,19 @@ class Command(BaseCommand):
                 "seed_demo creates logins with a known password; with DEBUG off it needs --force."
             )
         from collaboration.demo import seed_collaboration
+        from delegations.demo import seed_delegation
         from portal.models import User
 
         with transaction.atomic():
             created = seed_users(password=settings.DEMO_PASSWORD)
             users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
-            seed_collaboration(users=users)
+            programme = seed_collaboration(users=users)
+            seed_delegation(programme=programme, users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created."))
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo programme: priority areas, team, "
-                "recommendations and the kickoff meeting are in place."
+                "recommendations, the kickoff meeting and the visit to BGI are in place."
             )
         )
         self.stdout.write("Demo logins (password from DEMO_PASSWORD):")

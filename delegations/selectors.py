@@ -1,0 +1,254 @@
+"""Composite reads of the delegations app: readiness, the itinerary by day, double bookings,
+budget totals, the iCalendar export and the briefing pack's data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from .models import BudgetLine, DelegationMember, ItineraryItem, Visit
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+HOME_ZONE = zoneinfo.ZoneInfo("Asia/Karachi")
+PASSPORT_MONTHS_PAST_RETURN = 6
+
+
+def visit_list(*, viewer: User | Any) -> QuerySet[Visit]:
+    return Visit.objects.visible_to(viewer).select_related("programme", "responsible_officer")
+
+
+def visit_detail_queryset(*, viewer: User | Any) -> QuerySet[Visit]:
+    return visit_list(viewer=viewer).prefetch_related(
+        Prefetch(
+            "members",
+            queryset=DelegationMember.objects.filter(is_active=True).select_related("user"),
+        ),
+        "objectives__priority_area",
+        "objectives__recommendation",
+        Prefetch(
+            "itinerary",
+            queryset=ItineraryItem.objects.select_related("site").prefetch_related("attendees"),
+        ),
+    )
+
+
+# Readiness -----------------------------------------------------------------------------------
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
+            31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
+    return dt.date(year, month, min(day.day, last))
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    label: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MemberReadiness:
+    member: DelegationMember
+    checks: list[Check]
+
+    @property
+    def is_ready(self) -> bool:
+        return all(check.ok for check in self.checks)
+
+    @property
+    def blockers(self) -> list[Check]:
+        return [check for check in self.checks if not check.ok]
+
+    @property
+    def done_count(self) -> int:
+        return sum(1 for check in self.checks if check.ok)
+
+
+def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
+    """The travel checklist of one member: passport valid six months past return, visa applied
+    and issued, travel approval, tickets, insurance."""
+    checks = []
+    if member.passport_expires_on is None:
+        checks.append(
+            Check("passport", _("Passport valid"), False, _("Passport expiry date not recorded."))
+        )
+    elif visit.ends_on is None:
+        checks.append(Check("passport", _("Passport valid"), True, _("Return date not set yet.")))
+    else:
+        needed = _add_months(visit.ends_on, PASSPORT_MONTHS_PAST_RETURN)
+        ok = member.passport_expires_on >= needed
+        detail = (
+            ""
+            if ok
+            else _(
+                "Passport expires on %(expiry)s; it must be valid until %(needed)s (six months after return)."
+            )
+            % {"expiry": member.passport_expires_on.isoformat(), "needed": needed.isoformat()}
+        )
+        checks.append(Check("passport", _("Passport valid"), ok, detail))
+    checks.append(Check("visa_applied", _("Visa applied"), member.visa_applied_on is not None))
+    checks.append(Check("visa_issued", _("Visa issued"), member.visa_issued_on is not None))
+    checks.append(
+        Check("travel_approval", _("Travel approval"), member.travel_approval_on is not None)
+    )
+    checks.append(Check("tickets", _("Tickets"), member.tickets_issued_on is not None))
+    checks.append(Check("insurance", _("Insurance"), member.insurance_on is not None))
+    return MemberReadiness(member, checks)
+
+
+@dataclass(frozen=True)
+class VisitReadiness:
+    members: list[MemberReadiness]
+    blockers: list[str] = field(default_factory=list)
+
+    @property
+    def ready_count(self) -> int:
+        return sum(1 for row in self.members if row.is_ready)
+
+    @property
+    def percent(self) -> int:
+        total = sum(len(row.checks) for row in self.members)
+        done = sum(row.done_count for row in self.members)
+        return round(100 * done / total) if total else 0
+
+    @property
+    def is_ready(self) -> bool:
+        return bool(self.members) and not self.blockers
+
+
+def visit_readiness(visit: Visit, members: list[DelegationMember] | None = None) -> VisitReadiness:
+    """Readiness per member and overall, with the list of what blocks departure."""
+    rows = [
+        member_readiness(m, visit)
+        for m in (members if members is not None else visit.members.filter(is_active=True))
+    ]
+    blockers = [
+        f"{row.member.name}: {check.detail or check.label}"
+        for row in rows
+        for check in row.blockers
+    ]
+    if not rows:
+        blockers.append(_("No delegation members yet."))
+    elif not any(row.member.role == DelegationMember.Role.HEAD for row in rows):
+        blockers.append(_("No head of delegation."))
+    return VisitReadiness(rows, blockers)
+
+
+# Itinerary -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ItineraryRow:
+    item: ItineraryItem
+    local_start: dt.datetime
+    local_end: dt.datetime
+    home_start: dt.datetime
+    home_end: dt.datetime
+    clashes: list[str]
+
+
+def double_bookings(items: list[ItineraryItem]) -> dict[int, list[str]]:
+    """For each item, the members booked elsewhere at an overlapping time (needs `attendees`)."""
+    clashes: dict[int, list[str]] = defaultdict(list)
+    by_member: dict[int, list[ItineraryItem]] = defaultdict(list)
+    for item in items:
+        for member in item.attendees.all():
+            by_member[member.pk].append(item)
+    for booked in by_member.values():
+        booked.sort(key=lambda i: i.starts_at)
+        for index, first in enumerate(booked):
+            for second in booked[index + 1 :]:
+                if second.starts_at >= first.ends_at:
+                    break
+                member = next(m for m in first.attendees.all() if m in second.attendees.all())
+                clashes[first.pk].append(
+                    _("%(name)s is also at “%(other)s”.")
+                    % {"name": member.name, "other": second.title}
+                )
+                clashes[second.pk].append(
+                    _("%(name)s is also at “%(other)s”.")
+                    % {"name": member.name, "other": first.title}
+                )
+    return clashes
+
+
+def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[ItineraryRow]]]:
+    """The itinerary grouped by local day, each item in its place's time with Pakistan time beside."""
+    clashes = double_bookings(items)
+    days: dict[dt.date, list[ItineraryRow]] = defaultdict(list)
+    for item in sorted(items, key=lambda i: i.starts_at):
+        local_start, local_end = (
+            item.starts_at.astimezone(item.zone),
+            item.ends_at.astimezone(item.zone),
+        )
+        days[local_start.date()].append(
+            ItineraryRow(
+                item,
+                local_start,
+                local_end,
+                item.starts_at.astimezone(HOME_ZONE),
+                item.ends_at.astimezone(HOME_ZONE),
+                clashes.get(item.pk, []),
+            )
+        )
+    return sorted(days.items())
+
+
+# Budget --------------------------------------------------------------------------------------
+
+
+def budget_totals(visit: Visit) -> dict[str, Decimal]:
+    totals = BudgetLine.objects.filter(visit=visit).aggregate(
+        estimated=Sum("estimated_pkr"), actual=Sum("actual_pkr")
+    )
+    return {key: value or Decimal("0") for key, value in totals.items()}
+
+
+# iCalendar -----------------------------------------------------------------------------------
+
+
+def visit_calendar(
+    visit: Visit, items: list[ItineraryItem], *, member: DelegationMember | None = None
+) -> bytes:
+    """The itinerary as an iCalendar file; each event keeps its place's time zone."""
+    from icalendar import Calendar, Event
+
+    calendar = Calendar()
+    calendar.add("prodid", "-//Genomics Collaboration Portal//Delegations//EN")
+    calendar.add("version", "2.0")
+    calendar.add(
+        "x-wr-calname", visit.title if member is None else f"{visit.title} — {member.name}"
+    )
+    for item in items:
+        if member is not None and member not in item.attendees.all():
+            continue
+        event = Event()
+        event.add("uid", f"itinerary-{item.pk}@genomics-portal")
+        event.add("summary", item.title)
+        event.add("dtstart", item.starts_at.astimezone(item.zone))
+        event.add("dtend", item.ends_at.astimezone(item.zone))
+        event.add("dtstamp", item.updated_at)
+        if item.site is not None:
+            event.add("location", f"{item.site.name}, {item.site.city}, {item.site.country}")
+        description = "\n".join(
+            part for part in (item.get_kind_display(), item.counterparts, item.notes) if part
+        )
+        if description:
+            event.add("description", description)
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
