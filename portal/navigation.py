@@ -26,12 +26,17 @@ def _everyone(user: Any) -> bool:
     return bool(user.is_authenticated)
 
 
+def _internal_or_bgi(user: Any) -> bool:
+    return policies.is_internal(user) or policies.is_bgi_liaison(user)
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", _everyone),
     NavItem(_("My work"), "collaboration:my-work", policies.is_internal),
     NavItem(_("Priority areas"), "collaboration:priority-area-list", policies.is_internal),
     NavItem(_("Recommendations"), "collaboration:recommendation-list", policies.is_internal),
     NavItem(_("Technical team"), "collaboration:team-detail", policies.is_internal),
+    NavItem(_("Visits to BGI"), "delegations:visit-list", _internal_or_bgi),
     NavItem(_("Meetings"), "collaboration:meeting-list", policies.is_internal),
     NavItem(_("Action items"), "collaboration:action-item-list", policies.is_internal),
     NavItem(_("API docs"), "api-docs", policies.can_read_programme_status),

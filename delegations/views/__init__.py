@@ -1,0 +1,1 @@
+"""Server-rendered pages of the delegations app: visits, itinerary and report."""
