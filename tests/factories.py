@@ -265,3 +265,45 @@ class ItineraryItemFactory(factory.django.DjangoModelFactory):
     def attendees(self, create, extracted, **kwargs):
         if create and extracted:
             self.attendees.set(extracted)
+
+
+# mou -----------------------------------------------------------------------------------------
+
+from mou import models as mou_models  # noqa: E402
+
+
+class MouFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mou_models.Mou
+
+    programme = factory.SubFactory(ProgrammeFactory)
+    title = factory.Sequence(lambda n: f"MoU {n}")
+
+    class Params:
+        text_agreed = factory.Trait(status=mou_models.Mou.Status.TEXT_AGREED)
+        approved = factory.Trait(status=mou_models.Mou.Status.APPROVED)
+
+
+class ClauseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mou_models.Clause
+
+    mou = factory.SubFactory(MouFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    heading_en = factory.Sequence(lambda n: f"Clause {n}")
+    heading_zh = "条款"
+    text_en = "The Parties shall cooperate."
+    text_zh = "双方应开展合作。"
+    en_changed_at = factory.LazyFunction(timezone.now)
+    zh_changed_at = factory.LazyAttribute(lambda c: c.en_changed_at)
+
+
+class SignatoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = mou_models.Signatory
+
+    mou = factory.SubFactory(MouFactory)
+    name = factory.Sequence(lambda n: f"Signatory {n}")
+    title = "Secretary"
+    party = mou_models.Party.GOVERNMENT
+    order = factory.Sequence(lambda n: n + 1)

@@ -1,0 +1,562 @@
+"""Every write of the MoU app. Keyword-only, typed, atomic; the actor is explicit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from collaboration.models import Programme, Recommendation
+from portal import policies as roles
+from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
+from portal.uploads import validate_pdf
+
+from . import policies
+from .models import (
+    Clause,
+    ClauseComment,
+    ClauseSnapshot,
+    Clearance,
+    Mou,
+    MouVersion,
+    Obligation,
+    ReviewRequest,
+    ReviewRound,
+    Signatory,
+    SignedCopy,
+)
+from .workflows import MOU_FLOW, OBLIGATION_FLOW, TRANSITIONS_WITH_DATA
+
+if TYPE_CHECKING:
+    from collaboration.models import PriorityArea
+    from portal.models import User
+
+
+def _save(obj: models.Model, actor: User | None, update_fields: list[str] | None = None) -> None:
+    obj.full_clean()
+    obj._history_user = actor  # type: ignore[attr-defined]
+    if update_fields is None:
+        obj.save()
+    else:
+        obj.save(update_fields=update_fields)
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _lock_mou(mou: Mou, expected_version: int | None = None) -> Mou:
+    locked = Mou.objects.select_for_update().get(pk=mou.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleVersion(current=locked.version)
+    return locked
+
+
+def _touch(mou: Mou) -> None:
+    Mou.objects.filter(pk=mou.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
+
+
+# The MoU -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mou_create(
+    *, programme: Programme, title: str, actor: User | None, title_zh: str = "",
+    responsible_officer: User | None = None, clearances: list[str] | None = None,
+    term_months: int = 60,
+) -> Mou:  # fmt: skip
+    """Start an MoU in drafting, with its clearance chain (the default chain unless given)."""
+    if actor is not None:
+        _require(policies.can_manage_mou(actor))
+    mou = Mou(programme=programme, title=title, title_zh=title_zh, term_months=term_months,
+              responsible_officer=responsible_officer)  # fmt: skip
+    _save(mou, actor)
+    for position, name in enumerate(clearances or Clearance.DEFAULT_CHAIN):
+        _save(Clearance(mou=mou, name=name, position=position), actor)
+    return mou
+
+
+@transaction.atomic
+def mou_transition(
+    *, mou: Mou, name: str, actor: User, comment: str = "", expected_version: int | None = None
+) -> Mou:
+    """Move the MoU (MOU_FLOW). Approval for signature needs every clearance on record."""
+    if name in TRANSITIONS_WITH_DATA:
+        raise TransitionNotAllowed(
+            _("“%(name)s” follows from its own records (signatures, entry into force).")
+            % {"name": name},
+            code="transition_needs_data",
+        )
+    if name == "approve_for_signature":
+        missing = [c.name for c in mou.clearances.exclude(decision=Clearance.Decision.CLEARED)]
+        if missing and policies.can_approve_for_signature(actor, mou):
+            raise Conflict(
+                _("Clearances still missing: %(names)s.") % {"names": ", ".join(missing)},
+                code="clearance_missing",
+            )
+    moved: Mou = MOU_FLOW.apply(
+        mou, name, actor=actor, comment=comment, expected_version=expected_version
+    )
+    if name == "approve_for_signature":
+        moved.approved_by = actor
+        _save(moved, actor, ["approved_by", "updated_at"])
+    return moved
+
+
+# Clauses of the working draft ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClauseData:
+    heading_en: str
+    text_en: str
+    heading_zh: str = ""
+    text_zh: str = ""
+    priority_areas: list[PriorityArea] = field(default_factory=list)
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+
+def _editable(mou: Mou) -> None:
+    if not mou.is_editable:
+        raise Conflict(_("Clauses change only while the MoU is being drafted or negotiated."))
+
+
+@transaction.atomic
+def clause_add(
+    *,
+    mou: Mou,
+    actor: User | None,
+    data: ClauseData,
+    source_recommendation: Recommendation | None = None,
+) -> Clause:
+    if actor is not None:
+        _require(policies.can_edit_draft(actor, mou))
+    locked = _lock_mou(mou)
+    _editable(locked)
+    now = timezone.now()
+    position = (
+        locked.clauses.filter(archived_at__isnull=True).aggregate(m=Max("position"))["m"] or 0
+    ) + 1
+    clause = Clause(
+        mou=locked, position=position, heading_en=data.heading_en, heading_zh=data.heading_zh,
+        text_en=data.text_en, text_zh=data.text_zh, source_recommendation=source_recommendation,
+        en_changed_at=now, zh_changed_at=now if data.text_zh else None,
+        lagging_language="" if data.text_zh else "zh",
+    )  # fmt: skip
+    _save(clause, actor)
+    clause.priority_areas.set(data.priority_areas)
+    clause.recommendations.set(data.recommendations)
+    _touch(locked)
+    return clause
+
+
+def _lagging_after(lagging: str, en_changed: bool, zh_changed: bool) -> str:
+    """Which language is out of step after an edit: the one that did not follow a change."""
+    if en_changed and zh_changed:
+        return ""
+    if en_changed:
+        return "" if lagging == "en" else "zh"
+    if zh_changed:
+        return "" if lagging == "zh" else "en"
+    return lagging
+
+
+@transaction.atomic
+def clause_update(
+    *, clause: Clause, actor: User, expected_version: int, data: ClauseData
+) -> Clause:
+    """Edit a clause; whichever language changed is timed, so the other may fall out of step."""
+    _require(policies.can_edit_draft(actor, clause.mou))
+    _editable(clause.mou)
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    if locked.version != expected_version:
+        raise StaleVersion(current=locked.version)
+    now = timezone.now()
+    en_changed = (data.heading_en, data.text_en) != (locked.heading_en, locked.text_en)
+    zh_changed = (data.heading_zh, data.text_zh) != (locked.heading_zh, locked.text_zh)
+    if en_changed:
+        locked.en_changed_at = now
+    if zh_changed:
+        locked.zh_changed_at = now
+    locked.lagging_language = _lagging_after(locked.lagging_language, en_changed, zh_changed)
+    locked.heading_en, locked.text_en = data.heading_en, data.text_en
+    locked.heading_zh, locked.text_zh = data.heading_zh, data.text_zh
+    locked.version += 1
+    _save(locked, actor)
+    locked.priority_areas.set(data.priority_areas)
+    locked.recommendations.set(data.recommendations)
+    _touch(locked.mou)
+    return locked
+
+
+@transaction.atomic
+def clause_clear_out_of_step(*, clause: Clause, actor: User) -> Clause:
+    """Consciously accept that the two languages differ in timing (e.g. a typo fixed in one)."""
+    _require(policies.can_edit_draft(actor, clause.mou))
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    locked.lagging_language = ""
+    locked.version += 1
+    _save(locked, actor, ["lagging_language", "version", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def clause_move(*, clause: Clause, actor: User, position: int) -> Clause:
+    """Move a clause to another place; the others shift to keep the numbering whole."""
+    _require(policies.can_edit_draft(actor, clause.mou))
+    _editable(clause.mou)
+    clauses = list(Clause.objects.select_for_update().filter(mou=clause.mou, archived_at__isnull=True)
+                   .order_by("position", "pk"))  # fmt: skip
+    moving = next(c for c in clauses if c.pk == clause.pk)
+    clauses.remove(moving)
+    clauses.insert(max(0, min(position - 1, len(clauses))), moving)
+    for number, item in enumerate(clauses, start=1):
+        if item.position != number:
+            item.position = number
+            _save(item, actor, ["position", "updated_at"])
+    _touch(clause.mou)
+    moving.refresh_from_db()
+    return moving
+
+
+@transaction.atomic
+def clause_remove(*, clause: Clause, actor: User) -> Clause:
+    """Take a clause out of the draft (archived: published versions keep it)."""
+    _require(policies.can_edit_draft(actor, clause.mou))
+    _editable(clause.mou)
+    locked = Clause.objects.select_for_update().get(pk=clause.pk)
+    locked.archived_at = timezone.now()
+    _save(locked, actor, ["archived_at", "updated_at"])
+    for number, item in enumerate(
+        Clause.objects.filter(mou=locked.mou, archived_at__isnull=True).order_by("position", "pk"),
+        start=1,
+    ):
+        if item.position != number:
+            item.position = number
+            _save(item, actor, ["position", "updated_at"])
+    _touch(locked.mou)
+    return locked
+
+
+@transaction.atomic
+def clause_from_recommendation(*, mou: Mou, recommendation: Recommendation, actor: User) -> Clause:
+    """Turn an approved recommendation into a proposed clause, keeping the link to it."""
+    if recommendation.status != Recommendation.Status.APPROVED:
+        raise Conflict(_("Only approved recommendations become clauses."))
+    if mou.clauses.filter(source_recommendation=recommendation, archived_at__isnull=True).exists():
+        raise Conflict(_("This recommendation is already a clause of the draft."))
+    return clause_add(
+        mou=mou, actor=actor, source_recommendation=recommendation,
+        data=ClauseData(
+            heading_en=recommendation.title,
+            text_en=recommendation.summary or recommendation.title,
+            priority_areas=list(recommendation.priority_areas.all()),
+            recommendations=[recommendation],
+        ),
+    )  # fmt: skip
+
+
+# Versions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mou_version_publish(*, mou: Mou, actor: User | None, note: str = "") -> MouVersion:
+    """Freeze every clause of the draft into the next numbered, immutable version."""
+    if actor is not None:
+        _require(policies.can_manage_mou(actor, mou))
+    locked = _lock_mou(mou)
+    if locked.status not in (Mou.Status.DRAFTING, Mou.Status.NEGOTIATION, Mou.Status.INTERNAL_REVIEW,
+                             Mou.Status.LEGAL_VETTING):  # fmt: skip
+        raise Conflict(_("Versions are published while the text is still being worked on."))
+    clauses = list(locked.clauses.filter(archived_at__isnull=True).order_by("position", "pk"))
+    if not clauses:
+        raise ValidationError({"clauses": _("The draft has no clauses to publish.")})
+    number = (locked.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    version = MouVersion(mou=locked, number=number, note=note, published_by=actor)
+    _save(version, actor)
+    ClauseSnapshot.objects.bulk_create(
+        ClauseSnapshot(version=version, key=c.key, position=c.position, heading_en=c.heading_en,
+                       heading_zh=c.heading_zh, text_en=c.text_en, text_zh=c.text_zh)
+        for c in clauses
+    )  # fmt: skip
+    _touch(locked)
+    return version
+
+
+@transaction.atomic
+def mou_version_share(*, version: MouVersion, actor: User | None) -> MouVersion:
+    """Share a published version with BGI's liaison (read and comment); cannot be undone."""
+    if actor is not None:
+        _require(policies.can_manage_mou(actor, version.mou))
+    locked = MouVersion.objects.select_for_update().get(pk=version.pk)
+    if locked.is_shared_with_bgi:
+        raise Conflict(_("This version is already shared with BGI."))
+    locked.is_shared_with_bgi = True
+    locked.shared_at = timezone.now()
+    _save(locked, actor, ["is_shared_with_bgi", "shared_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def clause_comment_add(
+    *,
+    version: MouVersion,
+    clause: ClauseSnapshot,
+    actor: User,
+    body: str,
+    visible_to_bgi: bool = False,
+) -> ClauseComment:
+    """Comment on a clause of a version; BGI's liaison only on shared versions."""
+    _require(policies.can_comment_version(actor, version))
+    if clause.version_id != version.pk:
+        raise ValidationError({"clause": _("That clause is not in this version.")})
+    if not body.strip():
+        raise ValidationError({"body": _("Write a comment first.")})
+    from_bgi = roles.is_bgi_liaison(actor)
+    comment = ClauseComment(version=version, clause=clause, author=actor, body=body,
+                            is_from_bgi=from_bgi,
+                            is_visible_to_bgi=from_bgi or (visible_to_bgi and version.is_shared_with_bgi))  # fmt: skip
+    _save(comment, actor)
+    return comment
+
+
+# Review rounds and clearances ----------------------------------------------------------------
+
+
+@transaction.atomic
+def review_round_open(
+    *, mou: Mou, version: MouVersion, actor: User, title: str, reviewers: list[User],
+    due_on: dt.date | None = None,
+) -> ReviewRound:  # fmt: skip
+    _require(policies.can_manage_mou(actor, mou))
+    if version.mou_id != mou.pk:
+        raise ValidationError({"version": _("That version belongs to another MoU.")})
+    if not reviewers:
+        raise ValidationError({"reviewers": _("Name at least one reviewer.")})
+    if any(not roles.is_internal(r) for r in reviewers):
+        raise ValidationError({"reviewers": _("Reviewers are ministry or NIH people.")})
+    review = ReviewRound(mou=mou, version=version, title=title, due_on=due_on, requested_by=actor)
+    _save(review, actor)
+    for reviewer in dict.fromkeys(reviewers):
+        _save(ReviewRequest(round=review, reviewer=reviewer), actor)
+    return review
+
+
+@transaction.atomic
+def review_answer(
+    *, request: ReviewRequest, actor: User, decision: str, comment: str = ""
+) -> ReviewRequest:
+    """A named reviewer approves or requests changes; the round closes when all have answered."""
+    if request.reviewer_id != actor.pk:
+        raise PermissionDenied
+    locked = ReviewRequest.objects.select_for_update().select_related("round").get(pk=request.pk)
+    if locked.round.closed_at is not None:
+        raise Conflict(_("This review round is closed."))
+    if decision not in (ReviewRequest.Decision.APPROVED, ReviewRequest.Decision.CHANGES):
+        raise ValidationError({"decision": _("Approve, or request changes.")})
+    if decision == ReviewRequest.Decision.CHANGES and not comment.strip():
+        raise ValidationError({"comment": _("Say which changes you ask for.")})
+    locked.decision, locked.comment, locked.answered_at = decision, comment, timezone.now()
+    _save(locked, actor, ["decision", "comment", "answered_at", "updated_at"])
+    review = ReviewRound.objects.select_for_update().get(pk=locked.round_id)
+    if not review.requests.filter(decision=ReviewRequest.Decision.PENDING).exists():
+        review.closed_at = timezone.now()
+        _save(review, actor, ["closed_at", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def clearance_record(
+    *, clearance: Clearance, actor: User, decision: str, reference: str = "",
+    decided_on: dt.date | None = None, note: str = "",
+) -> Clearance:  # fmt: skip
+    """Record a step of the clearance chain: cleared or refused, with its reference."""
+    _require(policies.can_manage_mou(actor, clearance.mou))
+    locked = Clearance.objects.select_for_update().get(pk=clearance.pk)
+    locked.decision, locked.reference, locked.note = decision, reference, note
+    pending = decision == Clearance.Decision.PENDING
+    locked.decided_on = None if pending else (decided_on or timezone.localdate())
+    locked.recorded_by = actor
+    _save(
+        locked, actor, ["decision", "reference", "note", "decided_on", "recorded_by", "updated_at"]
+    )
+    _touch(locked.mou)
+    return locked
+
+
+# Signing -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signatory_add(
+    *, mou: Mou, actor: User | None, name: str, title: str, party: str, order: int = 0,
+    is_witness: bool = False,
+) -> Signatory:  # fmt: skip
+    if actor is not None:
+        _require(policies.can_manage_mou(actor, mou))
+    if mou.status in (
+        Mou.Status.SIGNED,
+        Mou.Status.IN_FORCE,
+        Mou.Status.EXPIRED,
+        Mou.Status.TERMINATED,
+    ):
+        raise Conflict(_("Signatories are fixed once the MoU is signed."))
+    if not is_witness and not order:
+        order = (mou.signatories.filter(is_witness=False).aggregate(m=Max("order"))["m"] or 0) + 1
+    signatory = Signatory(
+        mou=mou, name=name, title=title, party=party, order=order, is_witness=is_witness
+    )
+    _save(signatory, actor)
+    return signatory
+
+
+@transaction.atomic
+def signature_record(
+    *, signatory: Signatory, actor: User, signed_on: dt.date, place: str,
+    declined: bool = False, decline_reason: str = "",
+) -> Signatory:  # fmt: skip
+    """Record a signature (or a refusal) in order; the last signature makes the MoU signed.
+
+    Maker and checker: the person who approved the text for signature may record signatures,
+    but not all of them.
+    """
+    mou = _lock_mou(signatory.mou)
+    _require(policies.can_record_signature(actor, mou))
+    if mou.status != Mou.Status.APPROVED:
+        raise TransitionNotAllowed(
+            _("Signatures are recorded once the MoU is approved for signature.")
+        )
+    locked = Signatory.objects.select_for_update().get(pk=signatory.pk)
+    if locked.answer != Signatory.Answer.PENDING:
+        raise Conflict(_("This signatory's answer is already recorded."))
+    signers = list(mou.signatories.filter(is_witness=False).order_by("order"))
+    if not locked.is_witness:
+        earlier = [
+            s for s in signers if s.order < locked.order and s.answer != Signatory.Answer.SIGNED
+        ]
+        if earlier:
+            raise Conflict(
+                _("%(name)s signs first (order %(n)s).")
+                % {"name": earlier[0].name, "n": earlier[0].order},
+                code="signing_order",
+            )
+    if declined:
+        if not decline_reason.strip():
+            raise ValidationError({"decline_reason": _("Record why the signatory declined.")})
+        locked.answer, locked.decline_reason = Signatory.Answer.DECLINED, decline_reason
+    else:
+        locked.answer = Signatory.Answer.SIGNED
+    pending_after = [
+        s for s in signers if s.pk != locked.pk and s.answer == Signatory.Answer.PENDING
+    ]
+    if (not declined and not locked.is_witness and not pending_after and mou.approved_by_id == actor.pk
+            and all(s.recorded_by_id == actor.pk for s in signers if s.pk != locked.pk)):  # fmt: skip
+        raise Conflict(
+            _(
+                "The approver of the text cannot record every signature alone: another officer records one."
+            ),
+            code="maker_checker",
+        )
+    locked.signed_on, locked.place, locked.recorded_by = signed_on, place, actor
+    _save(
+        locked,
+        actor,
+        ["answer", "decline_reason", "signed_on", "place", "recorded_by", "updated_at"],
+    )
+    if not declined and not locked.is_witness and not pending_after:
+        MOU_FLOW.apply(mou, "mark_signed", actor=actor,
+                       comment=_("All parties signed; last signature recorded on %(day)s.") % {"day": signed_on})  # fmt: skip
+    return locked
+
+
+def file_sha256(upload: Any) -> str:
+    digest = hashlib.sha256()
+    upload.seek(0)
+    for chunk in iter(lambda: upload.read(64 * 1024), b""):
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
+
+
+@transaction.atomic
+def signed_copy_upload(*, mou: Mou, actor: User, upload: Any) -> SignedCopy:
+    """Keep the scanned signed MoU (a PDF) and its SHA-256; it is never replaced."""
+    _require(policies.can_record_signature(actor, mou))
+    mou = _lock_mou(mou)
+    if mou.status not in (Mou.Status.SIGNED, Mou.Status.IN_FORCE):
+        raise Conflict(_("The signed copy is uploaded once every party has signed."))
+    if SignedCopy.objects.filter(mou=mou).exists():
+        raise Conflict(_("The signed copy is already on record; it cannot be replaced."))
+    validate_pdf(upload, field="file")
+    copy = SignedCopy(mou=mou, sha256=file_sha256(upload), size=upload.size, uploaded_by=actor)
+    copy.file.save(upload.name or "signed.pdf", upload, save=False)
+    _save(copy, actor)
+    return copy
+
+
+def signed_copy_matches(*, mou: Mou, upload: Any) -> bool:
+    """Whether a file is exactly the signed copy on record (same SHA-256)."""
+    copy = SignedCopy.objects.filter(mou=mou).first()
+    return copy is not None and file_sha256(upload) == copy.sha256
+
+
+@transaction.atomic
+def mou_enter_into_force(*, mou: Mou, actor: User, effective_on: dt.date, comment: str = "") -> Mou:
+    """Record the effective date; the term gives the expiry (renewal) date."""
+    locked = _lock_mou(mou)
+    locked.effective_on = effective_on
+    locked.expires_on = _add_months(effective_on, locked.term_months)
+    if locked.status == Mou.Status.SIGNED and policies.can_manage_mou(actor, locked):
+        _save(locked, actor, ["effective_on", "expires_on", "updated_at"])
+    moved: Mou = MOU_FLOW.apply(locked, "enter_into_force", actor=actor, comment=comment)
+    return moved
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+# Obligations ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def obligation_add(
+    *, mou: Mou, actor: User | None, party: str, description: str, due_on: dt.date,
+    owner: User | None = None, clause: Clause | None = None,
+) -> Obligation:  # fmt: skip
+    if actor is not None:
+        _require(policies.can_manage_mou(actor, mou))
+    mou = _lock_mou(mou)
+    if mou.status not in (Mou.Status.SIGNED, Mou.Status.IN_FORCE):
+        raise Conflict(_("Obligations are recorded once the MoU is signed."))
+    obligation = Obligation(mou=mou, party=party, description=description, due_on=due_on, owner=owner,
+                            clause=clause)  # fmt: skip
+    _save(obligation, actor)
+    return obligation
+
+
+@transaction.atomic
+def obligation_transition(
+    *, obligation: Obligation, name: str, actor: User | None, comment: str = "",
+    expected_version: int | None = None,
+) -> Obligation:  # fmt: skip
+    """Start, meet, waive or reopen an obligation (OBLIGATION_FLOW)."""
+    moved: Obligation = OBLIGATION_FLOW.apply(
+        obligation, name, actor=actor, comment=comment, expected_version=expected_version
+    )
+    return moved
