@@ -315,6 +315,7 @@ def clause_comment_add(
     visible_to_bgi: bool = False,
 ) -> ClauseComment:
     """Comment on a clause of a version; BGI's liaison only on shared versions."""
+    version = MouVersion.objects.get(pk=version.pk)
     _require(policies.can_comment_version(actor, version))
     if clause.version_id != version.pk:
         raise ValidationError({"clause": _("That clause is not in this version.")})

@@ -89,3 +89,21 @@ def test_seed_demo_builds_the_programme_through_the_workflow():
     assert kickoff.chair == "Dr Mukhtar Bharath, Minister of State for Health"
     assert kickoff.decisions.count() == 4
     assert ActionItem.objects.filter(meeting=kickoff).count() == 4
+
+
+def test_seed_demo_builds_the_visit_and_the_mou():
+    from delegations.models import Visit
+    from mou.models import ClauseComment, Mou
+
+    call_command("seed_demo", "--force")
+
+    visit = Visit.objects.get()
+    assert (visit.status, visit.is_shared_with_bgi) == ("invitation_received", True)
+    assert visit.members.get(role="head").name == "Executive Director, National Institutes of Health"
+    assert visit.itinerary.count() == 10
+    mou = Mou.objects.get()
+    assert mou.clauses.count() == 13
+    first = mou.versions.get()
+    assert (first.number, first.is_shared_with_bgi) == (1, True)
+    assert ClauseComment.objects.filter(is_from_bgi=True).count() == 2
+    assert [c.heading_en for c in mou.clauses.all() if c.is_out_of_step][0] == "Genetic data and samples"

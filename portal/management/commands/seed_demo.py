@@ -26,6 +26,7 @@ class Command(BaseCommand):
             )
         from collaboration.demo import seed_collaboration
         from delegations.demo import seed_delegation
+        from mou.demo import seed_mou
         from portal.models import User
 
         with transaction.atomic():
@@ -33,11 +34,12 @@ class Command(BaseCommand):
             users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERNAMES)}
             programme = seed_collaboration(users=users)
             seed_delegation(programme=programme, users=users)
+            seed_mou(programme=programme, users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created."))
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo programme: priority areas, team, "
-                "recommendations, the kickoff meeting and the visit to BGI are in place."
+                "recommendations, the kickoff meeting, the visit to BGI and the MoU draft are in place."
             )
         )
         self.stdout.write("Demo logins (password from DEMO_PASSWORD):")
