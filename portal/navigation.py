@@ -37,6 +37,7 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Recommendations"), "collaboration:recommendation-list", policies.is_internal),
     NavItem(_("Technical team"), "collaboration:team-detail", policies.is_internal),
     NavItem(_("Visits to BGI"), "delegations:visit-list", _internal_or_bgi),
+    NavItem(_("MoU"), "mou:mou-list", _internal_or_bgi),
     NavItem(_("Meetings"), "collaboration:meeting-list", policies.is_internal),
     NavItem(_("Action items"), "collaboration:action-item-list", policies.is_internal),
     NavItem(_("API docs"), "api-docs", policies.can_read_programme_status),

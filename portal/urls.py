@@ -18,6 +18,7 @@ urlpatterns = [
     path("profile/tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="token-revoke"),
     path("", include("collaboration.urls")),
     path("delegations/", include("delegations.urls")),
+    path("mou/", include("mou.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -1,0 +1,1 @@
+"""Server-rendered pages of the MoU app: drafting and versions, review and signing."""
