@@ -4,12 +4,29 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from collaboration.api import views as collaboration
+from delegations.api import views as delegations
+from mou.api import views as mou
+
 from .views import ApiRootView, ApiTokenViewSet, MeView, TokenLoginView
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("tokens", ApiTokenViewSet, basename="token")
+# collaboration
+router.register("programmes", collaboration.ProgrammeViewSet, basename="programme")
+router.register("priority-areas", collaboration.PriorityAreaViewSet, basename="priority-area")
+router.register("capabilities", collaboration.CapabilityViewSet, basename="capability")
+router.register("team-members", collaboration.TeamMemberViewSet, basename="team-member")
+router.register("recommendations", collaboration.RecommendationViewSet, basename="recommendation")
+router.register("meetings", collaboration.MeetingViewSet, basename="meeting")
+router.register("action-items", collaboration.ActionItemViewSet, basename="action-item")
+# delegations
+router.register("visits", delegations.VisitViewSet, basename="visit")
+router.register("sites", delegations.SiteViewSet, basename="site")
+# mou
+router.register("mous", mou.MouViewSet, basename="mou")
 
 ApiRootView.registry = [(prefix, basename) for prefix, _viewset, basename in router.registry]
 
@@ -17,6 +34,12 @@ urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),
     path("v1/me/", MeView.as_view(), name="me"),
     path("v1/auth/token/", TokenLoginView.as_view(), name="token-login"),
+    # A file name: no trailing slash after ".ics", unlike the router's routes.
+    path(
+        "v1/visits/<int:pk>/calendar.ics",
+        delegations.VisitViewSet.as_view({"get": "calendar"}),
+        name="visit-calendar",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
 ]

@@ -1,0 +1,547 @@
+"""Serializers of the collaboration API.
+
+Output serializers (`<Model>Serializer`) are read-only; input serializers
+(`<Model><Action>InputSerializer`) are plain Serializers whose data goes to a service.
+Names are unique across the API so OpenAPI component names never collide.
+"""
+
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from collaboration.models import (
+    ActionItem,
+    ActionItemTransition,
+    Capability,
+    Decision,
+    IndicatorValue,
+    Meeting,
+    Objective,
+    PriorityArea,
+    Programme,
+    Recommendation,
+    RecommendationComment,
+    RecommendationTransition,
+    RecommendationVersion,
+    TeamMembership,
+)
+from collaboration.selectors import (
+    IndicatorProgress,
+    indicators_with_progress,
+    priority_area_progress,
+)
+from collaboration.workflows import ACTION_ITEM_FLOW, RECOMMENDATION_FLOW
+from portal.models import User
+from portal.templatetags.portal import render_markdown
+
+# Small shared shapes --------------------------------------------------------------------------
+
+
+class CollaborationUserSerializer(serializers.ModelSerializer):
+    """A person as the collaboration API shows them: username and display name only."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+        read_only_fields = fields
+
+
+class PriorityAreaRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PriorityArea
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class CapabilityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Capability
+        fields = ["id", "name"]
+        read_only_fields = fields
+
+
+class CollaborationAvailableTransitionSerializer(serializers.Serializer):
+    """A workflow step the caller may take now."""
+
+    name = serializers.CharField(read_only=True)
+    label = serializers.CharField(source="display", read_only=True)  # type: ignore[assignment]
+    comment_required = serializers.BooleanField(read_only=True)
+
+
+# Programme, priority areas, capabilities, team -----------------------------------------------
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    cooperation_framework_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id",
+            "name",
+            "partner",
+            "description",
+            "started_on",
+            "cooperation_framework",
+            "cooperation_framework_html",
+            "official_reference",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    def get_cooperation_framework_html(self, obj: Programme) -> str:
+        return render_markdown(obj.cooperation_framework)
+
+
+class IndicatorValueSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = IndicatorValue
+        fields = ["period", "period_end_on", "actual", "note", "evidence_url"]
+        read_only_fields = fields
+
+
+class IndicatorProgressSerializer(serializers.Serializer):
+    """An indicator with its values and how far the latest one is from baseline to target."""
+
+    id = serializers.IntegerField(source="indicator.id", read_only=True)
+    name = serializers.CharField(source="indicator.name", read_only=True)
+    unit = serializers.CharField(source="indicator.unit", read_only=True)
+    baseline = serializers.DecimalField(
+        source="indicator.baseline", max_digits=14, decimal_places=2, read_only=True
+    )
+    target = serializers.DecimalField(
+        source="indicator.target", max_digits=14, decimal_places=2, read_only=True
+    )
+    direction = serializers.CharField(source="indicator.direction", read_only=True)
+    values = IndicatorValueSerializer(many=True, read_only=True)
+    latest = IndicatorValueSerializer(read_only=True, allow_null=True)
+    progress = serializers.IntegerField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("Percent of the way from baseline to target (0–100); null without a value."),
+    )
+
+
+class ObjectiveSerializer(serializers.ModelSerializer):
+    indicators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Objective
+        fields = ["id", "title", "description", "position", "indicators"]
+        read_only_fields = fields
+
+    @extend_schema_field(IndicatorProgressSerializer(many=True))
+    def get_indicators(self, obj: Objective) -> list:
+        # Works on the prefetched indicators and values (selectors.priority_area_list).
+        rows: list[IndicatorProgress] = indicators_with_progress(list(obj.indicators.all()))
+        return list(IndicatorProgressSerializer(rows, many=True).data)
+
+
+class PriorityAreaSerializer(serializers.ModelSerializer):
+    """A priority area with its objectives, indicators, values and progress.
+
+    Expects rows of `selectors.priority_area_list`, which prefetches all of it.
+    """
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    lead = CollaborationUserSerializer(read_only=True, allow_null=True)
+    recommendation_count = serializers.IntegerField(read_only=True)
+    progress = serializers.SerializerMethodField()
+    objectives = ObjectiveSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = PriorityArea
+        fields = [
+            "slug",
+            "name",
+            "summary",
+            "status",
+            "status_label",
+            "position",
+            "lead",
+            "recommendation_count",
+            "progress",
+            "objectives",
+        ]
+        read_only_fields = fields
+
+    def get_progress(self, obj: PriorityArea) -> int | None:
+        """Mean progress of the area's indicators that have a value (from prefetched rows)."""
+        return priority_area_progress(obj)
+
+
+class CapabilitySerializer(serializers.ModelSerializer):
+    category_label = serializers.CharField(source="get_category_display", read_only=True)
+    priority_areas = PriorityAreaRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Capability
+        fields = ["id", "name", "category", "category_label", "description", "priority_areas"]
+        read_only_fields = fields
+
+
+class TeamMembershipSerializer(serializers.ModelSerializer):
+    user = CollaborationUserSerializer(read_only=True)
+    role_label = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = TeamMembership
+        fields = ["id", "user", "role", "role_label", "expertise", "started_on", "ended_on"]
+        read_only_fields = fields
+
+
+# Recommendations ------------------------------------------------------------------------------
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    """A recommendation; `available_transitions` comes batched from the view's context."""
+
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    body_html = serializers.SerializerMethodField()
+    authors = CollaborationUserSerializer(many=True, read_only=True)
+    priority_areas = PriorityAreaRefSerializer(many=True, read_only=True)
+    capabilities = CapabilityRefSerializer(many=True, read_only=True)
+    created_by = CollaborationUserSerializer(read_only=True, allow_null=True)
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Recommendation
+        fields = [
+            "id",
+            "programme",
+            "title",
+            "summary",
+            "body",
+            "body_html",
+            "rationale",
+            "expected_outcomes",
+            "estimated_cost_pkr",
+            "timeline",
+            "risks",
+            "status",
+            "status_label",
+            "revision",
+            "version",
+            "official_reference",
+            "authors",
+            "priority_areas",
+            "capabilities",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "archived_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_body_html(self, obj: Recommendation) -> str:
+        """The body rendered from Markdown and sanitised."""
+        return render_markdown(obj.body)
+
+    def get_available_transitions(self, obj: Recommendation) -> list[str]:
+        """Names of the workflow steps the caller may take now."""
+        return self.context.get("available_transitions", {}).get(obj.pk, [])
+
+
+class RecommendationVersionTextsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RecommendationVersion
+        fields = [*Recommendation.TEXT_FIELDS, "estimated_cost_pkr"]
+        read_only_fields = fields
+
+
+class RecommendationVersionSerializer(serializers.ModelSerializer):
+    created_by = CollaborationUserSerializer(read_only=True, allow_null=True)
+    texts = RecommendationVersionTextsSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = RecommendationVersion
+        fields = ["number", "created_at", "created_by", "note", "texts"]
+        read_only_fields = fields
+
+
+class CollaborationDiffPartSerializer(serializers.Serializer):
+    op = serializers.CharField(read_only=True, help_text=_('"equal", "insert" or "delete".'))
+    text = serializers.CharField(read_only=True)
+
+
+def _diff_field() -> serializers.ListField:
+    return serializers.ListField(child=CollaborationDiffPartSerializer(), read_only=True)
+
+
+class RecommendationDiffFieldsSerializer(serializers.Serializer):
+    title = _diff_field()
+    summary = _diff_field()
+    body = _diff_field()
+    rationale = _diff_field()
+    expected_outcomes = _diff_field()
+    timeline = _diff_field()
+    risks = _diff_field()
+
+
+class RecommendationDiffSerializer(serializers.Serializer):
+    """Word-level differences of every text field between two saved versions."""
+
+    from_version = serializers.IntegerField(read_only=True)
+    to_version = serializers.IntegerField(read_only=True)
+    fields = RecommendationDiffFieldsSerializer(read_only=True)  # type: ignore[assignment]
+
+
+class RecommendationDiffInputSerializer(serializers.Serializer):
+    """Query parameters `from` and `to` (version numbers); `from` is a Python keyword."""
+
+    def get_fields(self):
+        return {
+            "from": serializers.IntegerField(min_value=1, help_text=_("The older version.")),
+            "to": serializers.IntegerField(min_value=1, help_text=_("The newer version.")),
+        }
+
+
+class RecommendationTransitionSerializer(serializers.ModelSerializer):
+    actor = CollaborationUserSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = RecommendationTransition
+        fields = ["transition", "from_status", "to_status", "actor", "comment", "created_at"]
+        read_only_fields = fields
+
+
+class RecommendationTransitionsSerializer(serializers.Serializer):
+    available = CollaborationAvailableTransitionSerializer(many=True, read_only=True)
+    history = RecommendationTransitionSerializer(many=True, read_only=True)
+
+
+class RecommendationCommentSerializer(serializers.ModelSerializer):
+    author = CollaborationUserSerializer(read_only=True)
+    body_html = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RecommendationComment
+        fields = ["id", "author", "body", "body_html", "created_at", "updated_at"]
+        read_only_fields = fields
+
+    def get_body_html(self, obj: RecommendationComment) -> str:
+        return render_markdown(obj.body)
+
+
+class _RecommendationContentInput(serializers.Serializer):
+    """The editable content; PUT sends all of it, PATCH only what changes."""
+
+    title = serializers.CharField(max_length=300)
+    summary = serializers.CharField(allow_blank=True, required=False, default="")
+    body = serializers.CharField(
+        allow_blank=True, required=False, default="", help_text=_("Markdown.")
+    )
+    rationale = serializers.CharField(allow_blank=True, required=False, default="")
+    expected_outcomes = serializers.CharField(allow_blank=True, required=False, default="")
+    timeline = serializers.CharField(allow_blank=True, required=False, default="")
+    risks = serializers.CharField(allow_blank=True, required=False, default="")
+    estimated_cost_pkr = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        min_value=Decimal("0"),
+        allow_null=True,
+        required=False,
+        default=None,
+    )
+    priority_areas = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=PriorityArea.objects.active(),
+        allow_empty=False,
+        help_text=_("Slugs of the priority areas the recommendation serves (at least one)."),
+    )
+    capabilities = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Capability.objects.active(),
+        required=False,
+        default=list,
+        help_text=_("Ids of the BGI capabilities it would use."),
+    )
+
+    def validate_priority_areas(self, value: list[PriorityArea]) -> list[PriorityArea]:
+        if len({area.programme_id for area in value}) > 1:
+            raise serializers.ValidationError(_("The priority areas must belong to one programme."))
+        return value
+
+
+class RecommendationCreateInputSerializer(_RecommendationContentInput):
+    pass
+
+
+class RecommendationUpdateInputSerializer(_RecommendationContentInput):
+    note = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text=_("What changed, kept with the new version."),
+    )
+
+
+class RecommendationTransitionInputSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=list(RECOMMENDATION_FLOW.transitions))
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    official_reference = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text=_("The ministry's file or diary number (on submission or approval)."),
+    )
+
+
+class RecommendationCommentCreateInputSerializer(serializers.Serializer):
+    body = serializers.CharField(help_text=_("Markdown."))
+
+
+# Meetings and action items --------------------------------------------------------------------
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "programme",
+            "title",
+            "held_at",
+            "location",
+            "chair",
+            "official_reference",
+            "version",
+            "created_at",
+            "updated_at",
+            "archived_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Decision
+        fields = ["id", "text", "position", "created_at"]
+        read_only_fields = fields
+
+
+class MeetingActionItemSerializer(serializers.ModelSerializer):
+    owner = CollaborationUserSerializer(read_only=True)
+    # A plain string here: the status enum belongs to ActionItemSerializer's component.
+    status = serializers.CharField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "title", "owner", "due_on", "status", "status_label", "decision"]
+        read_only_fields = fields
+
+
+class MeetingDetailSerializer(MeetingSerializer):
+    attendees = CollaborationUserSerializer(many=True, read_only=True)
+    external_attendees = serializers.SerializerMethodField()
+    minutes_html = serializers.SerializerMethodField()
+    decisions = DecisionSerializer(many=True, read_only=True)
+    action_items = MeetingActionItemSerializer(many=True, read_only=True)
+
+    class Meta(MeetingSerializer.Meta):
+        fields = [
+            *MeetingSerializer.Meta.fields,
+            "attendees",
+            "external_attendees",
+            "minutes",
+            "minutes_html",
+            "decisions",
+            "action_items",
+        ]
+        read_only_fields = fields
+
+    def get_external_attendees(self, obj: Meeting) -> list[str]:
+        """People without a login, one per entry."""
+        return [line.strip() for line in obj.external_attendees.splitlines() if line.strip()]
+
+    def get_minutes_html(self, obj: Meeting) -> str:
+        return render_markdown(obj.minutes)
+
+
+class MeetingRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Meeting
+        fields = ["id", "title", "held_at"]
+        read_only_fields = fields
+
+
+class ActionItemSerializer(serializers.ModelSerializer):
+    """An action item; `available_transitions` comes batched from the view's context."""
+
+    owner = CollaborationUserSerializer(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    is_overdue = serializers.SerializerMethodField()
+    meeting = MeetingRefSerializer(read_only=True, allow_null=True)
+    linked_type = serializers.SerializerMethodField()
+    available_transitions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id",
+            "programme",
+            "title",
+            "description",
+            "owner",
+            "due_on",
+            "status",
+            "status_label",
+            "is_overdue",
+            "meeting",
+            "decision",
+            "linked_type",
+            "linked_id",
+            "completed_at",
+            "version",
+            "created_at",
+            "updated_at",
+            "archived_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_is_overdue(self, obj: ActionItem) -> bool:
+        """Open and past its due date (today in the portal's zone)."""
+        today = self.context.get("today") or timezone.localdate()
+        return obj.is_open and obj.archived_at is None and obj.due_on < today
+
+    def get_linked_type(self, obj: ActionItem) -> str | None:
+        """The linked record's kind as "app_label.model", or null."""
+        if obj.linked_type is None:
+            return None
+        return f"{obj.linked_type.app_label}.{obj.linked_type.model}"
+
+    def get_available_transitions(self, obj: ActionItem) -> list[str]:
+        """Names of the workflow steps the caller may take now."""
+        return self.context.get("available_transitions", {}).get(obj.pk, [])
+
+
+class ActionItemTransitionSerializer(serializers.ModelSerializer):
+    actor = CollaborationUserSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ActionItemTransition
+        fields = ["transition", "from_status", "to_status", "actor", "comment", "created_at"]
+        read_only_fields = fields
+
+
+class ActionItemTransitionsSerializer(serializers.Serializer):
+    available = CollaborationAvailableTransitionSerializer(many=True, read_only=True)
+    history = ActionItemTransitionSerializer(many=True, read_only=True)
+
+
+class ActionItemTransitionInputSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=list(ACTION_ITEM_FLOW.transitions))
+    comment = serializers.CharField(allow_blank=True, required=False, default="")
