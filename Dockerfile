@@ -15,7 +15,7 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 \
         libpangoft2-1.0-0 \
-        libharfbuzz-subset0 \
+        libharfbuzz-subset0 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system portal \

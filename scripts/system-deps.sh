@@ -4,7 +4,7 @@
 set -euo pipefail
 what=${1:?usage: system-deps.sh pango|chromium}
 case "$what" in
-  pango) packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0) ;;
+  pango) packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils) ;;
   chromium) packages=(chromium) ;;
   *) echo "unknown group: $what" >&2; exit 2 ;;
 esac
