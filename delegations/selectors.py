@@ -222,9 +222,16 @@ def budget_totals(visit: Visit) -> dict[str, Decimal]:
 
 
 def visit_calendar(
-    visit: Visit, items: list[ItineraryItem], *, member: DelegationMember | None = None
+    visit: Visit,
+    items: list[ItineraryItem],
+    *,
+    member: DelegationMember | None = None,
+    include_notes: bool = False,
 ) -> bytes:
-    """The itinerary as an iCalendar file; each event keeps its place's time zone."""
+    """The itinerary as an iCalendar file; each event keeps its place's time zone.
+
+    Items' notes are internal: they go into the events only with `include_notes`.
+    """
     from icalendar import Calendar, Event
 
     calendar = Calendar()
@@ -245,7 +252,13 @@ def visit_calendar(
         if item.site is not None:
             event.add("location", f"{item.site.name}, {item.site.city}, {item.site.country}")
         description = "\n".join(
-            part for part in (item.get_kind_display(), item.counterparts, item.notes) if part
+            part
+            for part in (
+                item.get_kind_display(),
+                item.counterparts,
+                item.notes if include_notes else "",
+            )
+            if part
         )
         if description:
             event.add("description", description)

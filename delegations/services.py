@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from collaboration import policies as collab_policies
 from collaboration.models import Programme
 from collaboration.services import (
     ActionItemData,
@@ -405,6 +406,7 @@ def logistics_task_add(
         _require(policies.can_manage_visit(actor, visit))
     task = LogisticsTask(visit=visit, title=title, owner=owner, due_on=due_on)
     _save(task, actor)
+    _bump(visit, actor)
     return task
 
 
@@ -417,6 +419,7 @@ def logistics_task_set_done(
     locked = LogisticsTask.objects.select_for_update().get(pk=task.pk)
     locked.done_on = (done_on or timezone.localdate()) if done else None
     _save(locked, actor, ["done_on", "updated_at"])
+    _bump(locked.visit, actor)
     return locked
 
 
@@ -430,6 +433,7 @@ def budget_line_add(
     line = BudgetLine(visit=visit, category=category, description=description,
                       estimated_pkr=estimated_pkr, actual_pkr=actual_pkr)  # fmt: skip
     _save(line, actor)
+    _bump(visit, actor)
     return line
 
 
@@ -443,6 +447,7 @@ def budget_line_update(
     locked.category, locked.description = category, description
     locked.estimated_pkr, locked.actual_pkr = estimated_pkr, actual_pkr
     _save(locked, actor, ["category", "description", "estimated_pkr", "actual_pkr", "updated_at"])
+    _bump(locked.visit, actor)
     return locked
 
 
@@ -457,8 +462,13 @@ def _report_for(visit: Visit, actor: User | None) -> TripReport:
     return report
 
 
+def trip_report_is_open(visit: Visit) -> bool:
+    """The report is written during or after the visit, until it is submitted."""
+    return visit.status in (Visit.Status.IN_PROGRESS, Visit.Status.COMPLETED)
+
+
 def _report_open(visit: Visit) -> None:
-    if visit.status not in (Visit.Status.IN_PROGRESS, Visit.Status.COMPLETED):
+    if not trip_report_is_open(visit):
         raise Conflict(
             _("The trip report is written during or after the visit, before it is submitted.")
         )
@@ -502,6 +512,18 @@ def finding_add(*, visit: Visit, actor: User, data: FindingData) -> Finding:
         raise ValidationError(
             {"follow_up_owner": _("An action item needs an owner and a due date.")}
         )
+    if data.follow_up == Finding.FollowUp.RECOMMENDATION:
+        # Submitting the report drafts it in the owner's name, under the objective's area.
+        if data.objective is None:
+            raise ValidationError(
+                {"objective": _("A draft recommendation needs the objective it serves.")}
+            )
+        if data.follow_up_owner is None or not collab_policies.can_create_recommendation(
+            data.follow_up_owner
+        ):
+            raise ValidationError(
+                {"follow_up_owner": _("A draft recommendation needs an NIH team member as owner.")}
+            )
     finding = Finding(report=_report_for(visit, actor), objective=data.objective, text=data.text,
                       follow_up=data.follow_up, follow_up_owner=data.follow_up_owner,
                       follow_up_due_on=data.follow_up_due_on, author=actor)  # fmt: skip
@@ -514,6 +536,7 @@ def trip_report_attach(
     *, visit: Visit, actor: User, title: str, upload: Any
 ) -> TripReportAttachment:
     _require(policies.can_write_findings(actor, visit))
+    _report_open(visit)
     validate_pdf(upload, field="file")
     attachment = TripReportAttachment(
         report=_report_for(visit, actor), title=title, uploaded_by=actor
