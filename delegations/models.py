@@ -35,7 +35,9 @@ class Site(TimeStampedModel, ArchivableModel):
     """A place the delegation visits (BGI's headquarters, the China National GeneBank …)."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
-    organisation = models.CharField(_("organisation"), max_length=200, blank=True, default="BGI Group")
+    organisation = models.CharField(
+        _("organisation"), max_length=200, blank=True, default="BGI Group"
+    )
     city = models.CharField(_("city"), max_length=100)
     country = models.CharField(_("country"), max_length=100, default="China")
     address = models.TextField(_("address"), blank=True)

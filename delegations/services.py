@@ -153,19 +153,21 @@ def visit_record_invitation(
     *, visit: Visit, actor: User, letter: Any, received_on: dt.date, reference: str = "",
     expected_version: int | None = None,
 ) -> Visit:  # fmt: skip
-    """Store BGI's invitation letter (a PDF, checked by content and size) and move the visit."""
+    """Store BGI's invitation letter (a PDF, checked by content and size) and move the visit.
+
+    The step is taken first, so a refused step stores no file.
+    """
     _require(policies.can_manage_visit(actor, visit))
     validate_pdf(letter, field="invitation_letter")
-    locked = _lock_visit(visit, expected_version)
-    locked.invitation_received_on = received_on
-    locked.invitation_reference = reference
-    locked.invitation_letter.save(letter.name or "invitation.pdf", letter, save=False)
-    _save(locked, actor, ["invitation_letter", "invitation_received_on", "invitation_reference",
-                          "updated_at"])  # fmt: skip
     moved: Visit = VISIT_FLOW.apply(
-        locked, "record_invitation", actor=actor,
+        visit, "record_invitation", actor=actor, expected_version=expected_version,
         comment=_("Invitation %(ref)s received on %(day)s.") % {"ref": reference, "day": received_on},
     )  # fmt: skip
+    moved.invitation_received_on = received_on
+    moved.invitation_reference = reference
+    moved.invitation_letter.save(letter.name or "invitation.pdf", letter, save=False)
+    _save(moved, actor, ["invitation_letter", "invitation_received_on", "invitation_reference",
+                         "updated_at"])  # fmt: skip
     return moved
 
 
@@ -181,6 +183,8 @@ def visit_transition(
             code="transition_needs_data",
         )
     if name == "approve":
+        if not VISIT_FLOW.get(name).allowed(actor, visit):
+            raise PermissionDenied
         reference = travel_approval_reference.strip()
         if not reference:
             raise ValidationError(
@@ -559,7 +563,9 @@ def trip_report_submit(
     moved: Visit = VISIT_FLOW.apply(
         visit, "submit_report", actor=actor, comment=comment, expected_version=expected_version
     )
-    for finding in report.findings.select_for_update(of=("self",)).select_related("objective__priority_area"):
+    for finding in report.findings.select_for_update(of=("self",)).select_related(
+        "objective__priority_area"
+    ):
         _create_follow_up(finding, visit, actor)
     report.submitted_at = timezone.now()
     report.submitted_by = actor
