@@ -205,6 +205,7 @@ def clause_clear_out_of_step(*, clause: Clause, actor: User) -> Clause:
     locked.lagging_language = ""
     locked.version += 1
     _save(locked, actor, ["lagging_language", "version", "updated_at"])
+    _touch(locked.mou)  # the MoU's out-of-step count changed
     return locked
 
 
@@ -302,6 +303,7 @@ def mou_version_share(*, version: MouVersion, actor: User | None) -> MouVersion:
     locked.is_shared_with_bgi = True
     locked.shared_at = timezone.now()
     _save(locked, actor, ["is_shared_with_bgi", "shared_at", "updated_at"])
+    _touch(locked.mou)  # BGI's view of the MoU changed (its latest version)
     return locked
 
 

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -63,3 +65,69 @@ class ErrorSerializer(serializers.Serializer):
     """The one error shape of the API."""
 
     error = ErrorDetailSerializer()
+
+
+# Shapes shared by the apps' APIs --------------------------------------------------------------
+
+
+class UserRefSerializer(serializers.ModelSerializer):
+    """A person as another record mentions them: username and display name only."""
+
+    name = serializers.CharField(source="display_name", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "name"]
+        read_only_fields = fields
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    """A workflow step the caller may take now (a `portal.workflow.Transition`)."""
+
+    name = serializers.CharField(read_only=True)
+    label = serializers.CharField(source="display", read_only=True)  # type: ignore[assignment]
+    comment_required = serializers.BooleanField(read_only=True)
+
+
+class TransitionHistorySerializer(serializers.Serializer):
+    """One recorded step of a workflow (a `TransitionLogBase` row).
+
+    Labels come from the `workflow` in the context, when given, and the statuses' choices.
+    """
+
+    transition = serializers.CharField(read_only=True)
+    label = serializers.SerializerMethodField()  # type: ignore[assignment]
+    from_status = serializers.CharField(read_only=True)
+    from_label = serializers.SerializerMethodField()
+    to_status = serializers.CharField(read_only=True)
+    to_label = serializers.SerializerMethodField()
+    actor = UserRefSerializer(read_only=True, allow_null=True)
+    comment = serializers.CharField(read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+    def _status_labels(self) -> dict[str, str]:
+        workflow = self.context.get("workflow")
+        if workflow is None:
+            return {}
+        field = workflow.model._meta.get_field(workflow.field)
+        return {value: str(label) for value, label in field.flatchoices}
+
+    def get_label(self, obj: Any) -> str:
+        """The step's name as people read it."""
+        workflow = self.context.get("workflow")
+        if workflow is not None and obj.transition in workflow.transitions:
+            return str(workflow.transitions[obj.transition].display)
+        return obj.transition
+
+    def get_from_label(self, obj: Any) -> str:
+        return self._status_labels().get(obj.from_status, obj.from_status)
+
+    def get_to_label(self, obj: Any) -> str:
+        return self._status_labels().get(obj.to_status, obj.to_status)
+
+
+class TransitionsSerializer(serializers.Serializer):
+    """GET …/transitions/: what the caller may do now, and what happened so far."""
+
+    available = AvailableTransitionSerializer(many=True, read_only=True)
+    history = TransitionHistorySerializer(many=True, read_only=True)

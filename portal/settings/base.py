@@ -191,6 +191,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shown by several components (an app's audiences each have a serializer).
+    "ENUM_NAME_OVERRIDES": {
+        "VisitStatusEnum": "delegations.models.Visit.Status",
+        "ItineraryItemKindEnum": "delegations.models.ItineraryItem.Kind",
+        "MouStatusEnum": "mou.models.Mou.Status",
+        "ClauseChangeKindEnum": ["added", "removed", "moved", "changed", "unchanged"],
+    },
 }
 
 # https://docs.celeryq.dev/en/stable/userguide/configuration.html

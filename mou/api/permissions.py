@@ -1,0 +1,61 @@
+"""DRF adapters over mou.policies.
+
+Reads are scoped by `visible_to` in the ViewSet's queryset (invisible means 404). Which
+shape of an MoU a caller gets and which endpoints exist for them are decided here, from the
+policies: what is internal does not exist for BGI's liaison (404); a visible MoU that the
+caller may not act on answers 403.
+"""
+
+from typing import Any
+
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from mou import policies
+from mou.models import Mou
+from mou.workflows import MOU_FLOW
+from portal import policies as roles
+from portal.api.mixins import may_take_some_step
+
+from .serializers import MouSerializer, MouSharedSerializer
+
+# Once signed, the signatures are a formal, public record.
+SIGNED_OR_LATER = frozenset(
+    {Mou.Status.SIGNED, Mou.Status.IN_FORCE, Mou.Status.EXPIRED, Mou.Status.TERMINATED}
+)
+
+
+def sees_mou_status(user: Any, mou: Mou | None = None) -> bool:
+    """Internal status (timeline, clearances, counts, signing records, obligations).
+
+    People inside government (`policies.can_view_mou_internals`) and machine accounts, which
+    read programme status (read-only); not BGI's liaison.
+    """
+    return policies.can_view_mou_internals(user, mou) or roles.can_read_programme_status(user)
+
+
+def can_view_signatures(user: Any, mou: Mou) -> bool:
+    """Signatories and witnesses: internal status, and for everyone who sees the MoU once it
+    is signed."""
+    return sees_mou_status(user, mou) or mou.status in SIGNED_OR_LATER
+
+
+def mou_serializer_class(user: Any) -> type:
+    return MouSerializer if sees_mou_status(user) else MouSharedSerializer
+
+
+class MouPermission(BasePermission):
+    def has_object_permission(self, request, view, obj):
+        action = getattr(view, "action", None)
+        user = request.user
+        if action in ("transitions", "obligations") and not sees_mou_status(user, obj):
+            raise NotFound
+        if action == "signatures" and not can_view_signatures(user, obj):
+            raise NotFound
+        if request.method in SAFE_METHODS:
+            return True
+        if action == "transitions":
+            return may_take_some_step(MOU_FLOW, user, obj)
+        if action == "verify":
+            return policies.can_verify_signed_copy(user, obj)
+        return False

@@ -1,0 +1,324 @@
+"""ViewSets of the MoU API: thin adapters over selectors, policies and services.
+
+Every queryset starts from `visible_to(request.user)`: BGI's liaison sees only MoUs with a
+version shared with BGI, only the shared versions and only the comments meant for BGI;
+anything else answers 404, as for a record that does not exist. Machine accounts read the
+internal status and may change nothing.
+"""
+
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from mou import selectors
+from mou.models import Clause, ClauseComment, Clearance, Mou, MouTransition, MouVersion, SignedCopy
+from mou.services import file_sha256, mou_transition, signed_copy_matches
+from mou.workflows import MOU_FLOW, TRANSITIONS_WITH_DATA
+from portal.api.concurrency import expected_version
+from portal.api.mixins import (
+    ERRORS_DETAIL,
+    ERRORS_READ,
+    ERRORS_WRITE,
+    IF_MATCH,
+    IF_NONE_MATCH,
+    NOT_MODIFIED,
+    ConditionalRetrieveMixin,
+    FilterListOnlyMixin,
+    etag_header,
+)
+from portal.api.serializers import ErrorSerializer, TransitionsSerializer
+from portal.exceptions import Conflict
+
+from .filters import MouApiFilter
+from .permissions import MouPermission, mou_serializer_class, sees_mou_status
+from .serializers import (
+    MouDiffInputSerializer,
+    MouDiffSerializer,
+    MouSerializer,
+    MouSharedSerializer,
+    MouSignaturesSerializer,
+    MouTransitionInputSerializer,
+    MouVerifyInputSerializer,
+    MouVerifySerializer,
+    MouVersionDetailSerializer,
+    MouVersionSerializer,
+    ObligationSerializer,
+    clause_change_body,
+)
+
+MOU_ANY_AUDIENCE = PolymorphicProxySerializer(
+    component_name="MouAnyAudience",
+    serializers=[MouSerializer, MouSharedSerializer],
+    resource_type_field_name=None,
+)
+VERSION_NUMBER = OpenApiParameter(
+    "number", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version's number."
+)
+
+
+def step_names(mou: Mou, user) -> list[str]:
+    """The steps the caller may take on the MoU through `transitions/`.
+
+    Signing and entry into force follow from their own records (in the pages), so they are
+    not offered here. MOU_FLOW's policies read only roles: no query per row.
+    """
+    return [t.name for t in MOU_FLOW.available(mou, user) if t.name not in TRANSITIONS_WITH_DATA]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        description="MoUs the caller may see. BGI's liaison gets only MoUs with a version "
+        "shared with BGI, in a reduced shape (`MouShared`).",
+        responses={200: PolymorphicProxySerializer(
+            component_name="MouListItem",
+            serializers=[MouSerializer, MouSharedSerializer],
+            resource_type_field_name=None,
+            many=True,
+        ), **ERRORS_READ},
+    ),
+    retrieve=extend_schema(
+        parameters=[IF_NONE_MATCH, etag_header(200, 304)],
+        responses={200: MOU_ANY_AUDIENCE, 304: NOT_MODIFIED, **ERRORS_DETAIL},
+    ),
+)  # fmt: skip
+class MouViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+    """The MoU with BGI Group: where it stands, its versions and their differences, the
+    workflow, signatures, the signed copy's check and the obligations."""
+
+    filterset_class = MouApiFilter
+    permission_classes = [IsAuthenticated, MouPermission]
+    queryset = Mou.objects.none()
+
+    def get_queryset(self):
+        user = self.request.user
+        mous = Mou.objects.visible_to(user)
+        if self.action not in ("list", "retrieve", "transitions"):
+            return mous
+        latest = (
+            MouVersion.objects.visible_to(user)
+            .filter(mou=OuterRef("pk"))
+            .order_by("-number")
+            .values("number")[:1]
+        )
+        mous = mous.annotate(current_version=Subquery(latest, output_field=IntegerField()))
+        if sees_mou_status(user):
+            out_of_step = (
+                Clause.objects.filter(mou=OuterRef("pk"), archived_at__isnull=True)
+                .exclude(lagging_language="")
+                .order_by()
+                .values("mou")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            mous = mous.annotate(
+                out_of_step_count=Coalesce(
+                    Subquery(out_of_step, output_field=IntegerField()), Value(0)
+                )
+            ).prefetch_related(
+                Prefetch(
+                    "transitions",
+                    queryset=MouTransition.objects.select_related("actor").order_by(
+                        "created_at", "pk"
+                    ),
+                ),
+                Prefetch("clearances", queryset=Clearance.objects.order_by("position")),
+            )
+            mous = mous.select_related("responsible_officer")
+        if self.action == "list":
+            mous = mous.filter(archived_at__isnull=True)
+        return mous.order_by("-created_at", "-pk")
+
+    def get_serializer_class(self):
+        return mou_serializer_class(self.request.user)
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        if args and args[0] is not None:
+            rows = args[0] if kwargs.get("many") else [args[0]]
+            kwargs["context"]["available_transitions"] = {
+                row.pk: step_names(row, self.request.user) for row in rows
+            }
+        return super().get_serializer(*args, **kwargs)
+
+    def _version(self, mou: Mou, number: int) -> MouVersion:
+        """A version of this MoU the caller may read; 404 for any other number."""
+        version = MouVersion.objects.visible_to(self.request.user).filter(mou=mou, number=number)
+        found = version.first()
+        if found is None:
+            raise exceptions.NotFound(_("This MoU has no such version."))
+        return found
+
+    # Versions and their difference --------------------------------------------------------------
+
+    @extend_schema(request=None, responses={200: MouVersionSerializer(many=True), **ERRORS_DETAIL})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def versions(self, request, pk=None):
+        """The published versions the caller may read, newest first."""
+        mou = self.get_object()
+        versions = MouVersion.objects.visible_to(request.user).filter(mou=mou).order_by("-number")
+        return Response(MouVersionSerializer(versions, many=True).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[VERSION_NUMBER],
+        responses={200: MouVersionDetailSerializer, **ERRORS_DETAIL},
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]+)",
+        url_name="version-detail",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def version_detail(self, request, pk=None, number=None):
+        """One version with its clauses in both languages and the comments the caller may read."""
+        version = self._version(self.get_object(), int(number))
+        comments: dict[int, list[ClauseComment]] = {}
+        for comment in (
+            ClauseComment.objects.visible_to(request.user)
+            .filter(version=version)
+            .select_related("author")
+            .order_by("created_at", "pk")
+        ):
+            comments.setdefault(comment.clause_id, []).append(comment)
+        return Response(MouVersionDetailSerializer(version, context={"comments": comments}).data)
+
+    @extend_schema(
+        request=None,
+        parameters=[MouDiffInputSerializer],
+        responses={200: MouDiffSerializer, 400: ErrorSerializer, **ERRORS_DETAIL},
+    )
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def diff(self, request, pk=None):
+        """Clause-by-clause differences between two versions (`?from=1&to=2`): each clause is
+        added, removed, moved, changed or unchanged, with word-level changes per field."""
+        mou = self.get_object()
+        params = MouDiffInputSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        old = self._version(mou, params.validated_data["from"])
+        new = self._version(mou, params.validated_data["to"])
+        body = {
+            "from_version": old.number,
+            "to_version": new.number,
+            "clauses": [clause_change_body(c) for c in selectors.version_diff(old=old, new=new)],
+        }
+        return Response(MouDiffSerializer(body).data)
+
+    # The workflow -------------------------------------------------------------------------------
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: TransitionsSerializer, **ERRORS_DETAIL},
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=MouTransitionInputSerializer,
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: MouSerializer, **ERRORS_WRITE},
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def transitions(self, request, pk=None):
+        """GET: the steps the caller may take now, and the timeline. POST: take one.
+
+        Approval for signature is the ministry approver's, with every clearance on record
+        (409 `clearance_missing` otherwise). Signing and entry into force follow from their
+        own records in the pages (409 `transition_needs_data` here).
+        """
+        mou = self.get_object()
+        if request.method == "GET":
+            body = {
+                "available": [
+                    t
+                    for t in MOU_FLOW.available(mou, request.user)
+                    if t.name not in TRANSITIONS_WITH_DATA
+                ],
+                "history": mou.transitions.all(),
+            }
+            return Response(TransitionsSerializer(body, context={"workflow": MOU_FLOW}).data)
+        version = expected_version(request)
+        data = MouTransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        moved = mou_transition(
+            mou=mou,
+            name=data.validated_data["transition"],
+            actor=request.user,
+            comment=data.validated_data["comment"],
+            expected_version=version,
+        )
+        return self.versioned_response(self.get_queryset().get(pk=moved.pk))
+
+    # Signing --------------------------------------------------------------------------------------
+
+    @extend_schema(request=None, responses={200: MouSignaturesSerializer, **ERRORS_DETAIL})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def signatures(self, request, pk=None):
+        """Signatories in signing order and witnesses, with their answers, and the signed
+        copy's SHA-256. BGI's liaison sees them once the MoU is signed."""
+        mou = self.get_object()
+        people = list(mou.signatories.order_by("is_witness", "order", "pk"))
+        body = {
+            "signatories": [s for s in people if not s.is_witness],
+            "witnesses": [s for s in people if s.is_witness],
+            "signed_copy": SignedCopy.objects.filter(mou=mou).first(),
+        }
+        return Response(MouSignaturesSerializer(body).data)
+
+    @extend_schema(
+        request={"multipart/form-data": MouVerifyInputSerializer},
+        responses={
+            200: MouVerifySerializer,
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            403: ErrorSerializer,
+            404: ErrorSerializer,
+            409: ErrorSerializer,
+        },
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def verify(self, request, pk=None):
+        """Whether a file is exactly the signed copy on record, by SHA-256. The file is read
+        to hash it and never stored; 409 while there is no signed copy."""
+        mou = self.get_object()
+        data = MouVerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        if not SignedCopy.objects.filter(mou=mou).exists():
+            raise Conflict(
+                _("There is no signed copy on record to check against yet."),
+                code="no_signed_copy",
+            )
+        upload = data.validated_data["file"]
+        body = {
+            "matches": signed_copy_matches(mou=mou, upload=upload),
+            "sha256": file_sha256(upload),
+        }
+        return Response(MouVerifySerializer(body).data)
+
+    @extend_schema(request=None, responses={200: ObligationSerializer(many=True), **ERRORS_DETAIL})
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def obligations(self, request, pk=None):
+        """What each party must do under the MoU, by when, and where it stands."""
+        mou = self.get_object()
+        rows = mou.obligations.select_related("owner", "clause").order_by("due_on", "pk")
+        context = {"today": timezone.localdate()}
+        return Response(ObligationSerializer(rows, many=True, context=context).data)
