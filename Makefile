@@ -40,7 +40,7 @@ run: install ## Migrate, load the demo, start web + worker + beat (Ctrl-C stops 
 		$(BIN)/honcho start -f Procfile.dev
 
 test: install browser-deps ## Run the whole test suite
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 lint: install ## ruff, djLint, mypy, import-linter, checks, migrations
 	$(BIN)/ruff check .

@@ -7,7 +7,8 @@ import pytest
 from tests.celery_helpers import filesystem_env, running_worker
 from tests.conftest import require_service
 
-pytestmark = [pytest.mark.worker, pytest.mark.slow]
+# One xdist group: real workers share the broker, so these never run side by side.
+pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.xdist_group("celery-worker")]
 
 
 def test_worker_executes_a_task_through_the_embedded_filesystem_broker(tmp_path):

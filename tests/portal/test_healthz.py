@@ -33,6 +33,7 @@ def test_healthz_is_public_json(client):
 
 @pytest.mark.worker
 @pytest.mark.slow
+@pytest.mark.xdist_group("celery-worker")
 def test_healthz_reports_a_running_worker_and_then_a_stopped_one(client, settings):
     with running_worker(_settings_env(settings)):
         running = client.get(reverse("healthz")).json()
