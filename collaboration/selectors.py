@@ -210,3 +210,16 @@ def my_work(*, viewer: User, today: date | None = None) -> MyWork:
 
 def current_team_members(team: TechnicalTeam) -> QuerySet[TeamMembership]:
     return team.memberships.current().select_related("user")
+
+
+def citing_clauses(record: Recommendation | PriorityArea) -> list[Any]:
+    """The MoU draft's clauses that cite a recommendation or a priority area.
+
+    Reached through the reverse relation the MoU app declares, so this app imports nothing
+    of it.
+    """
+    return list(
+        record.mou_clauses.filter(archived_at__isnull=True)  # type: ignore[union-attr]
+        .select_related("mou")
+        .order_by("mou_id", "position")
+    )

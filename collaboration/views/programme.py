@@ -199,6 +199,7 @@ def _priority_area_page(
         "objectives": objectives,
         "can_record": can_record,
         "open_form_indicator_id": bound_indicator_id,
+        "citing_clauses": selectors.citing_clauses(area),
         "breadcrumbs": _crumbs(
             (_("Priority areas"), reverse("collaboration:priority-area-list")),
             (area.name, None),

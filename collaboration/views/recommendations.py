@@ -221,6 +221,7 @@ def _render_detail(
         and policies.can_edit_recommendation(user, recommendation),
         "can_archive": not archived and policies.can_archive_recommendation(user, recommendation),
         "breadcrumbs": _recommendation_crumbs(recommendation),
+        "citing_clauses": selectors.citing_clauses(recommendation),
     }
     return render(request, "collaboration/recommendation_detail.html", context, status=status)
 
