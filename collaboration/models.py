@@ -2,6 +2,7 @@
 team, its recommendations (versioned, commented, decided), meetings, decisions and action items."""
 
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -23,6 +24,9 @@ from .querysets import (
     RecommendationQuerySet,
     TeamMembershipQuerySet,
 )
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 USER = settings.AUTH_USER_MODEL
 
@@ -306,7 +310,7 @@ class Recommendation(TimeStampedModel, VersionedModel, ArchivableModel):
     capabilities = models.ManyToManyField(
         Capability, related_name="recommendations", blank=True, verbose_name=_("BGI capabilities")
     )
-    authors = models.ManyToManyField(
+    authors: "models.ManyToManyField[User, Any]" = models.ManyToManyField(
         USER, related_name="authored_recommendations", verbose_name=_("authors")
     )
     created_by = models.ForeignKey(
@@ -413,7 +417,7 @@ class Meeting(TimeStampedModel, VersionedModel, ArchivableModel):
     held_at = models.DateTimeField(_("held at"))
     location = models.CharField(_("location"), max_length=200, blank=True)
     chair = models.CharField(_("chaired by"), max_length=200, blank=True)
-    attendees = models.ManyToManyField(
+    attendees: "models.ManyToManyField[User, Any]" = models.ManyToManyField(
         USER, related_name="meetings_attended", blank=True, verbose_name=_("attendees")
     )
     external_attendees = models.TextField(

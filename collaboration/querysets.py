@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -21,10 +21,10 @@ def _reads_programme(user: Any) -> bool:
 
 
 class _ProgrammeScoped(models.QuerySet):
-    def visible_to(self, user: User | Any) -> _ProgrammeScoped:
+    def visible_to(self, user: User | Any) -> Self:
         return self.all() if _reads_programme(user) else self.none()
 
-    def active(self) -> _ProgrammeScoped:
+    def active(self) -> Self:
         return self.filter(archived_at__isnull=True)
 
 

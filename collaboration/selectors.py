@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -25,6 +25,8 @@ from .models import (
 
 if TYPE_CHECKING:
     from portal.models import User
+
+    from .querysets import RecommendationQuerySet
 
 
 @dataclass(frozen=True)
@@ -179,7 +181,7 @@ class MyWork:
 def my_work(*, viewer: User, today: date | None = None) -> MyWork:
     """The viewer's drafts, what waits for their review or decision, and their action items."""
     today = today or timezone.localdate()
-    recommendations = recommendation_list(viewer=viewer).active()
+    recommendations = cast("RecommendationQuerySet", recommendation_list(viewer=viewer)).active()
     drafts = list(
         recommendations.filter(authors=viewer, status__in=Recommendation.EDITABLE_STATUSES)
     )
@@ -219,7 +221,7 @@ def citing_clauses(record: Recommendation | PriorityArea) -> list[Any]:
     of it.
     """
     return list(
-        record.mou_clauses.filter(archived_at__isnull=True)  # type: ignore[union-attr]
+        record.mou_clauses.filter(archived_at__isnull=True)
         .select_related("mou")
         .order_by("mou_id", "position")
     )

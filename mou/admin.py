@@ -1,6 +1,8 @@
 """View-only admin with history: the MoU changes through the portal's pages and services, and
 a published version can never be edited, here or anywhere."""
 
+from typing import cast
+
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -21,7 +23,7 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
 class ClauseSnapshotInline(admin.TabularInline):
     model = models.ClauseSnapshot
     fields = ["position", "heading_en", "heading_zh"]
-    readonly_fields = fields
+    readonly_fields = cast("list[str]", fields)  # the same plain field names, read-only
     extra = 0
     can_delete = False
 

@@ -1,5 +1,7 @@
 """The MoU's transition table."""
 
+from typing import Any
+
 from portal.workflow import Transition, Workflow
 
 from . import policies
@@ -42,7 +44,7 @@ TRANSITIONS_WITH_DATA = frozenset({"mark_signed", "enter_into_force"})
 OS = Obligation.Status
 
 
-def _may_update_obligation(user, obligation) -> bool:
+def _may_update_obligation(user: Any, obligation: Obligation) -> bool:
     return policies.can_manage_mou(user) or (user is not None and obligation.owner_id == user.pk)
 
 

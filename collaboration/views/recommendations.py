@@ -414,7 +414,7 @@ class RecommendationUpdateView(InternalOnlyMixin, View):
         saved["estimated_cost_pkr"] = current.estimated_cost_pkr
         saved["priority_areas"] = list(current.priority_areas.all())
         saved["capabilities"] = list(current.capabilities.all())
-        rows = []
+        rows: list[dict[str, Any]] = []
         for name, label in FIELD_LABELS.items():
             mine, stored = _display_value(name, theirs[name]), _display_value(name, saved[name])
             rows.append(
