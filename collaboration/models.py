@@ -95,6 +95,12 @@ class PriorityArea(TimeStampedModel, ArchivableModel):
         return reverse("collaboration:priority-area-detail", args=[self.slug])
 
 
+class PriorityAreaTransition(TransitionLogBase):
+    """One recorded status change of a priority area."""
+
+    subject = models.ForeignKey(PriorityArea, on_delete=models.CASCADE, related_name="transitions")
+
+
 class Objective(TimeStampedModel, ArchivableModel):
     """A measurable objective of a priority area."""
 

@@ -34,7 +34,7 @@ from .models import (
     TeamMembership,
     TechnicalTeam,
 )
-from .workflows import ACTION_ITEM_FLOW, RECOMMENDATION_FLOW
+from .workflows import ACTION_ITEM_FLOW, PRIORITY_AREA_FLOW, RECOMMENDATION_FLOW
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -103,14 +103,24 @@ def priority_area_create(
 
 @transaction.atomic
 def priority_area_update(
-    *, area: PriorityArea, actor: User, name: str, summary: str, lead: User | None, status: str
+    *, area: PriorityArea, actor: User, name: str, summary: str, lead: User | None
 ) -> PriorityArea:
+    """Edit a priority area's name, summary and lead (its status moves by transitions)."""
     if not policies.can_manage_programme(actor):
         raise PermissionDenied
     locked = _lock(area, None)
-    locked.name, locked.summary, locked.lead, locked.status = name, summary, lead, status
-    _save(locked, actor, ["name", "summary", "lead", "status", "updated_at"])
+    locked.name, locked.summary, locked.lead = name, summary, lead
+    _save(locked, actor, ["name", "summary", "lead", "updated_at"])
     return locked
+
+
+@transaction.atomic
+def priority_area_transition(
+    *, area: PriorityArea, name: str, actor: User | None, comment: str = ""
+) -> PriorityArea:
+    """Activate, pause, resume or complete a priority area (PRIORITY_AREA_FLOW)."""
+    moved: PriorityArea = PRIORITY_AREA_FLOW.apply(area, name, actor=actor, comment=comment)
+    return moved
 
 
 @transaction.atomic

@@ -3,7 +3,14 @@
 from portal.workflow import Transition, Workflow
 
 from . import policies
-from .models import ActionItem, ActionItemTransition, Recommendation, RecommendationTransition
+from .models import (
+    ActionItem,
+    ActionItemTransition,
+    PriorityArea,
+    PriorityAreaTransition,
+    Recommendation,
+    RecommendationTransition,
+)
 
 R = Recommendation.Status
 
@@ -88,5 +95,26 @@ ACTION_ITEM_FLOW = Workflow(
         Transition("cancel", frozenset({A.OPEN, A.IN_PROGRESS}), A.CANCELLED,
                    lambda user, item: policies.can_manage_action_items(user), label="Cancel",
                    comment_required=True),
+    ],
+)  # fmt: skip
+
+P = PriorityArea.Status
+
+
+def _manages_programme(user: object, area: object) -> bool:
+    return policies.can_manage_programme(user)
+
+
+PRIORITY_AREA_FLOW = Workflow(
+    model=PriorityArea,
+    log_model=PriorityAreaTransition,
+    transitions=[
+        Transition("activate", frozenset({P.PROPOSED}), P.ACTIVE, _manages_programme,
+                   label="Activate"),
+        Transition("pause", frozenset({P.ACTIVE}), P.PAUSED, _manages_programme, label="Pause",
+                   comment_required=True),
+        Transition("resume", frozenset({P.PAUSED}), P.ACTIVE, _manages_programme, label="Resume"),
+        Transition("complete", frozenset({P.ACTIVE}), P.COMPLETED, _manages_programme,
+                   label="Complete"),
     ],
 )  # fmt: skip

@@ -87,7 +87,9 @@ class Workflow:
         """
         transition = self.get(name)
         locked: Any = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        if expected_version is not None and locked.version != expected_version:
+        field_names = {f.name for f in locked._meta.get_fields()}
+        versioned = "version" in field_names
+        if expected_version is not None and versioned and locked.version != expected_version:
             raise StaleVersion(current=locked.version)
         if not transition.allowed(actor, locked):
             raise PermissionDenied
@@ -103,11 +105,13 @@ class Workflow:
                 code="comment_required",
             )
         setattr(locked, self.field, transition.target)
-        locked.version += 1
-        locked._history_user = actor
-        update_fields = [self.field, "version"]
-        if any(f.name == "updated_at" for f in locked._meta.get_fields()):
+        update_fields = [self.field]
+        if versioned:
+            locked.version += 1
+            update_fields.append("version")
+        if "updated_at" in field_names:
             update_fields.append("updated_at")
+        locked._history_user = actor
         locked.save(update_fields=update_fields)
         self.log_model._default_manager.create(
             **{self.log_subject_field: locked},

@@ -233,3 +233,36 @@ def test_policy_matrix(team, persona, policy, who):
     user = team.memberships.get(user__username=who).user if who.startswith("nih") else persona(who)
 
     assert getattr(policies, policy)(user) is (who in POLICY_TABLE[policy])
+
+
+@pytest.mark.parametrize(
+    ("start", "name", "end"),
+    [("proposed", "activate", "active"), ("active", "pause", "paused"),
+     ("paused", "resume", "active"), ("active", "complete", "completed")],
+)  # fmt: skip
+def test_a_priority_area_moves_through_its_states_with_a_record(ministry, start, name, end):
+    from collaboration.services import priority_area_transition
+    from tests.factories import PriorityAreaFactory
+
+    area = PriorityAreaFactory(status=start)
+
+    moved = priority_area_transition(area=area, name=name, actor=ministry, comment="Agreed.")
+
+    assert moved.status == end
+    assert (moved.transitions.get().actor, moved.history.latest().history_user) == (
+        ministry,
+        ministry,
+    )
+
+
+def test_an_nih_expert_cannot_change_a_priority_areas_state_and_completed_is_final(
+    ministry, nih_expert
+):
+    from collaboration.services import priority_area_transition
+    from tests.factories import PriorityAreaFactory
+
+    with pytest.raises(PermissionDenied):
+        priority_area_transition(area=PriorityAreaFactory(), name="complete", actor=nih_expert)
+    done = PriorityAreaFactory(status="completed")
+    with pytest.raises(TransitionNotAllowed):
+        priority_area_transition(area=done, name="pause", actor=ministry, comment="x")
