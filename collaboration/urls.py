@@ -22,6 +22,7 @@ urlpatterns = [
     path("programme/", programme.ProgrammeDetailView.as_view(), name="programme-detail"),
     path("priority-areas/", programme.PriorityAreaListView.as_view(), name="priority-area-list"),
     path("priority-areas/<slug:slug>/", programme.PriorityAreaDetailView.as_view(), name="priority-area-detail"),
+    path("priority-areas/<slug:slug>/transitions/", programme.PriorityAreaTransitionView.as_view(), name="priority-area-transition"),
     path("indicators/<int:pk>/values/", programme.IndicatorValueRecordView.as_view(), name="indicator-value-record"),
     path("capabilities/", programme.CapabilityListView.as_view(), name="capability-list"),
     path("team/", programme.TeamDetailView.as_view(), name="team-detail"),

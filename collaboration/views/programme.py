@@ -59,7 +59,7 @@ from ..models import (
     TechnicalTeam,
 )
 from ..querysets import ActionItemQuerySet
-from ..workflows import ACTION_ITEM_FLOW
+from ..workflows import ACTION_ITEM_FLOW, PRIORITY_AREA_FLOW
 
 PAGE_SIZE = 25
 CONFLICT = 409
@@ -200,6 +200,10 @@ def _priority_area_page(
         "can_record": can_record,
         "open_form_indicator_id": bound_indicator_id,
         "citing_clauses": selectors.citing_clauses(area),
+        "area_transitions": [
+            {"name": t.name, "display": t.display, "comment_required": t.comment_required}
+            for t in PRIORITY_AREA_FLOW.available(area, request.user)
+        ],
         "breadcrumbs": _crumbs(
             (_("Priority areas"), reverse("collaboration:priority-area-list")),
             (area.name, None),
@@ -211,6 +215,31 @@ def _priority_area_page(
 class PriorityAreaDetailView(InternalPageMixin, View):
     def get(self, request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         return _priority_area_page(request, slug)
+
+
+class PriorityAreaTransitionView(InternalPageMixin, View):
+    """Activate, pause, resume or complete a priority area."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+        area = get_object_or_404(PriorityArea.objects.visible_to(request.user).active(), slug=slug)
+        try:
+            moved = services.priority_area_transition(
+                area=area,
+                name=request.POST.get("transition", ""),
+                actor=request.user,
+                comment=request.POST.get("comment", ""),
+            )
+        except DomainError as error:
+            domain_error_message(request, error)
+            return _priority_area_page(request, slug, status=409)
+        messages.success(
+            request,
+            _("“%(area)s” is now %(status)s.")
+            % {"area": moved.name, "status": moved.get_status_display().lower()},
+        )
+        return redirect(moved.get_absolute_url())
 
 
 class IndicatorValueRecordView(InternalPageMixin, View):

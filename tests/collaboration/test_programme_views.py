@@ -395,3 +395,25 @@ def test_anonymous_visitor_is_sent_to_log_in(client):
 
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_ministry_pauses_a_priority_area_from_its_page_and_an_expert_sees_no_button(
+    client, ministry, nih_expert
+):
+    from tests.factories import PriorityAreaFactory
+
+    area = PriorityAreaFactory(name="Rare diseases", slug="rare-diseases-x")
+    url = reverse("collaboration:priority-area-transition", args=[area.slug])
+    client.force_login(nih_expert)
+    assert 'data-transition="pause"' not in client.get(area.get_absolute_url()).content.decode()
+    assert client.post(url, {"transition": "pause", "comment": "x"}).status_code == 403
+
+    client.force_login(ministry)
+    assert 'data-transition="pause"' in client.get(area.get_absolute_url()).content.decode()
+    refused = client.post(url, {"transition": "pause", "comment": ""})
+    page = client.post(url, {"transition": "pause", "comment": "Budget review"}, follow=True)
+
+    assert refused.status_code == 409
+    area.refresh_from_db()
+    assert area.status == "paused"
+    assert "“Rare diseases” is now paused." in page.content.decode()
