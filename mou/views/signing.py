@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from portal.exceptions import DomainError, StaleVersion
@@ -455,17 +456,18 @@ class SigningView(View):
         return _render(request, "mou/signing.html", context)
 
 
-class SignatoryCreateView(View):
-    """Name a signatory for a party, or a witness (ministry, until the MoU is signed)."""
+class _SigningStepFormView(View):
+    """A ministry form page under Signing; subclasses name the template and the crumb."""
 
-    template_name = "mou/signatory_form.html"
+    template_name: str
+    crumb: Any
 
     def _mou(self, request: AuthenticatedHttpRequest, pk: int) -> Mou:
         mou = _internal_mou(request, pk)
         _require(policies.can_manage_mou(request.user, mou))
         return mou
 
-    def _page(self, request: AuthenticatedHttpRequest, mou: Mou, form: SignatoryForm,
+    def _page(self, request: AuthenticatedHttpRequest, mou: Mou, form: Any,
               status: int = 200) -> HttpResponse:  # fmt: skip
         context = {
             **_mou_context(request, mou, "signing"),
@@ -473,10 +475,17 @@ class SignatoryCreateView(View):
             "breadcrumbs": _crumbs(
                 mou,
                 (_("Signing"), reverse("mou:signing", args=[mou.pk])),
-                (_("Add a signatory or witness"), None),
+                (self.crumb, None),
             ),
         }
         return _render(request, self.template_name, context, status)
+
+
+class SignatoryCreateView(_SigningStepFormView):
+    """Name a signatory for a party, or a witness (ministry, until the MoU is signed)."""
+
+    template_name = "mou/signatory_form.html"
+    crumb = gettext_lazy("Add a signatory or witness")
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mou = self._mou(request, pk)
@@ -714,28 +723,11 @@ class SignedCopyVerifyView(View):
         return self._page(request, mou, VerifyFileForm(), result)
 
 
-class EntryIntoForceView(View):
+class EntryIntoForceView(_SigningStepFormView):
     """Record the effective date of a signed MoU; its term gives the expiry or renewal date."""
 
     template_name = "mou/signing_entry_into_force.html"
-
-    def _mou(self, request: AuthenticatedHttpRequest, pk: int) -> Mou:
-        mou = _internal_mou(request, pk)
-        _require(policies.can_manage_mou(request.user, mou))
-        return mou
-
-    def _page(self, request: AuthenticatedHttpRequest, mou: Mou, form: EntryIntoForceForm,
-              status: int = 200) -> HttpResponse:  # fmt: skip
-        context = {
-            **_mou_context(request, mou, "signing"),
-            "form": form,
-            "breadcrumbs": _crumbs(
-                mou,
-                (_("Signing"), reverse("mou:signing", args=[mou.pk])),
-                (_("Enter into force"), None),
-            ),
-        }
-        return _render(request, self.template_name, context, status)
+    crumb = gettext_lazy("Enter into force")
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mou = self._mou(request, pk)
