@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.exceptions import Conflict, StaleVersion
+from portal.recording import save_recorded as _save
 
 from . import policies
 from .models import (
@@ -38,16 +39,6 @@ from .workflows import ACTION_ITEM_FLOW, PRIORITY_AREA_FLOW, RECOMMENDATION_FLOW
 
 if TYPE_CHECKING:
     from portal.models import User
-
-
-def _save(obj: models.Model, actor: User | None, update_fields: list[str] | None = None) -> None:
-    """Validate, record the acting user for history, and save."""
-    obj.full_clean()
-    obj._history_user = actor  # type: ignore[attr-defined]
-    if update_fields is None:
-        obj.save()
-    else:
-        obj.save(update_fields=update_fields)
 
 
 def _lock(obj: Any, expected_version: int | None) -> Any:

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils.translation import gettext as _
 
+from portal.recording import add_months
+
 from .models import BudgetLine, DelegationMember, ItineraryItem, Visit
 
 if TYPE_CHECKING:
@@ -42,14 +44,6 @@ def visit_detail_queryset(*, viewer: User | Any) -> QuerySet[Visit]:
 
 
 # Readiness -----------------------------------------------------------------------------------
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31, 30,
-            31, 31, 30, 31, 30, 31][month - 1]  # fmt: skip
-    return dt.date(year, month, min(day.day, last))
 
 
 @dataclass(frozen=True)
@@ -89,7 +83,7 @@ def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
     elif visit.ends_on is None:
         checks.append(Check("passport", _("Passport valid"), True, _("Return date not set yet.")))
     else:
-        needed = _add_months(visit.ends_on, PASSPORT_MONTHS_PAST_RETURN)
+        needed = add_months(visit.ends_on, PASSPORT_MONTHS_PAST_RETURN)
         ok = member.passport_expires_on >= needed
         detail = (
             ""

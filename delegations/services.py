@@ -22,6 +22,8 @@ from collaboration.services import (
     recommendation_create,
 )
 from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
+from portal.recording import require as _require
+from portal.recording import save_recorded as _save
 from portal.uploads import validate_pdf
 
 from . import policies
@@ -42,20 +44,6 @@ from .workflows import TRANSITIONS_WITH_DATA, VISIT_FLOW
 if TYPE_CHECKING:
     from collaboration.models import PriorityArea, Recommendation
     from portal.models import User
-
-
-def _save(obj: models.Model, actor: User | None, update_fields: list[str] | None = None) -> None:
-    obj.full_clean()
-    obj._history_user = actor  # type: ignore[attr-defined]
-    if update_fields is None:
-        obj.save()
-    else:
-        obj.save(update_fields=update_fields)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock_visit(visit: Visit, expected_version: int | None) -> Visit:

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from collaboration.models import Programme, Recommendation
 from portal import policies as roles
 from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
+from portal.recording import add_months as _add_months
+from portal.recording import require as _require
+from portal.recording import save_recorded as _save
 from portal.uploads import validate_pdf
 
 from . import policies
@@ -37,20 +40,6 @@ from .workflows import MOU_FLOW, OBLIGATION_FLOW, TRANSITIONS_WITH_DATA
 if TYPE_CHECKING:
     from collaboration.models import PriorityArea
     from portal.models import User
-
-
-def _save(obj: models.Model, actor: User | None, update_fields: list[str] | None = None) -> None:
-    obj.full_clean()
-    obj._history_user = actor  # type: ignore[attr-defined]
-    if update_fields is None:
-        obj.save()
-    else:
-        obj.save(update_fields=update_fields)
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
 
 
 def _lock_mou(mou: Mou, expected_version: int | None = None) -> Mou:
@@ -521,17 +510,6 @@ def mou_enter_into_force(*, mou: Mou, actor: User, effective_on: dt.date, commen
         _save(locked, actor, ["effective_on", "expires_on", "updated_at"])
     moved: Mou = MOU_FLOW.apply(locked, "enter_into_force", actor=actor, comment=comment)
     return moved
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)  # pragma: no cover
 
 
 # Obligations ---------------------------------------------------------------------------------

@@ -6,18 +6,11 @@ so a reader without write rights gets 403 whatever they send; the services re-ch
 everything, including the record's state.
 """
 
-from typing import Any
-
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from collaboration import policies
 from collaboration.workflows import ACTION_ITEM_FLOW, RECOMMENDATION_FLOW
-from portal.workflow import Workflow
-
-
-def may_take_some_step(flow: Workflow, user: Any, obj: Any) -> bool:
-    """Whether any transition of the flow is ever open to the user on this record."""
-    return any(transition.allowed(user, obj) for transition in flow.transitions.values())
+from portal.api.mixins import may_take_some_step
 
 
 class RecommendationPermission(BasePermission):

@@ -1,5 +1,7 @@
 """Markdown sanitising, the API error shape, ETag / If-Match helpers, archiving base."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -8,6 +10,7 @@ from rest_framework import exceptions
 from portal.api.concurrency import etag_for, parse_if_match
 from portal.api.exceptions import api_exception_handler
 from portal.exceptions import Conflict, PreconditionRequired, StaleVersion, TransitionNotAllowed
+from portal.recording import add_months
 from portal.templatetags.portal import render_markdown
 from tests.factories import DossierFactory
 
@@ -90,3 +93,16 @@ def test_versioned_records_have_a_quoted_etag_and_start_unarchived():
 
     assert etag_for(dossier) == '"3"'
     assert dossier.is_archived is False
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2027, 1, 15), 6, datetime.date(2027, 7, 15)),
+        (datetime.date(2027, 8, 31), 6, datetime.date(2028, 2, 29)),
+        (datetime.date(2027, 3, 31), 60, datetime.date(2032, 3, 31)),
+        (datetime.date(2027, 11, 30), 3, datetime.date(2028, 2, 29)),
+    ],
+)
+def test_add_months_keeps_the_day_or_takes_the_months_last(day, months, expected):
+    assert add_months(day, months) == expected
