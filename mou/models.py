@@ -44,6 +44,10 @@ class Mou(TimeStampedModel, VersionedModel, ArchivableModel):
         TERMINATED = "terminated", _("Terminated")
 
     EDITABLE_STATUSES = frozenset({Status.DRAFTING, Status.NEGOTIATION})
+    # A new version may be published while the text is still being worked on.
+    PUBLISHABLE_STATUSES = frozenset(
+        {Status.DRAFTING, Status.INTERNAL_REVIEW, Status.LEGAL_VETTING, Status.NEGOTIATION}
+    )
 
     programme = models.ForeignKey(
         "collaboration.Programme", on_delete=models.PROTECT, related_name="mous"

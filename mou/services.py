@@ -263,8 +263,7 @@ def mou_version_publish(*, mou: Mou, actor: User | None, note: str = "") -> MouV
     if actor is not None:
         _require(policies.can_manage_mou(actor, mou))
     locked = _lock_mou(mou)
-    if locked.status not in (Mou.Status.DRAFTING, Mou.Status.NEGOTIATION, Mou.Status.INTERNAL_REVIEW,
-                             Mou.Status.LEGAL_VETTING):  # fmt: skip
+    if locked.status not in Mou.PUBLISHABLE_STATUSES:
         raise Conflict(_("Versions are published while the text is still being worked on."))
     clauses = list(locked.clauses.filter(archived_at__isnull=True).order_by("position", "pk"))
     if not clauses:

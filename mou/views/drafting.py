@@ -75,7 +75,7 @@ ENDINGS: list[str] = [S.EXPIRED, S.TERMINATED]
 
 # The statuses in which services.mou_version_publish accepts a new version (it is the rule; the
 # page only hides the form where the service would refuse, and a test keeps the two in step).
-PUBLISHABLE_STATUSES = frozenset({S.DRAFTING, S.INTERNAL_REVIEW, S.LEGAL_VETTING, S.NEGOTIATION})
+PUBLISHABLE_STATUSES = Mou.PUBLISHABLE_STATUSES  # the service's rule, for showing the form
 
 FIELD_LABELS = {
     "heading_en": gettext_lazy("heading (English)"),
