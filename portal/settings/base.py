@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "collaboration",
     "delegations",
     "mou",
+    "reports",
+    "overview",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""Reminders: the registry of dated things and the send-once engine (being built)."""

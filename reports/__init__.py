@@ -1,0 +1,1 @@
+"""Programme reports (PDF and spreadsheet), built in the worker on demand and on a schedule."""

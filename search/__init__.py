@@ -1,0 +1,1 @@
+"""Finding things: full-text search across the programme and traceability between records."""
