@@ -33,10 +33,16 @@ class Command(BaseCommand):
                     crontab=crontab,
                     kwargs=json.dumps(schedule.kwargs),
                     description=schedule.description,
+                    expire_seconds=schedule.expires,
                 )
                 created += 1
-            elif existing.task != schedule.task or existing.description != schedule.description:
+            elif (
+                existing.task != schedule.task
+                or existing.description != schedule.description
+                or existing.expire_seconds != schedule.expires
+            ):
                 existing.task = schedule.task
                 existing.description = schedule.description
-                existing.save(update_fields=["task", "description"])
+                existing.expire_seconds = schedule.expires
+                existing.save(update_fields=["task", "description", "expire_seconds"])
         self.stdout.write(f"Schedules: {created} created, {len(SCHEDULES)} in the list.")

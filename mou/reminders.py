@@ -1,0 +1,158 @@
+"""The MoU feeds the reminder engine: reviews, the signing deadline, obligations and expiry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.reminders import DueItem, ReminderKind, object_key, register
+
+from .models import Mou, Obligation, ReviewRequest
+
+NOT_YET_SIGNED = (
+    Mou.Status.DRAFTING,
+    Mou.Status.INTERNAL_REVIEW,
+    Mou.Status.LEGAL_VETTING,
+    Mou.Status.NEGOTIATION,
+    Mou.Status.TEXT_AGREED,
+    Mou.Status.APPROVED,
+)
+SIGNED = (Mou.Status.SIGNED, Mou.Status.IN_FORCE)
+
+
+def pending_reviews(until: date) -> Iterator[DueItem]:
+    """Unanswered review requests of open rounds with a due date; escalated to the MoU's officer."""
+    requests = (
+        ReviewRequest.objects.filter(
+            decision=ReviewRequest.Decision.PENDING,
+            round__closed_at__isnull=True,
+            round__due_on__isnull=False,
+            round__due_on__lte=until,
+            round__mou__archived_at__isnull=True,
+        )
+        .select_related("reviewer", "round__mou__responsible_officer", "round__version")
+        .order_by("round__due_on", "pk")
+    )
+    for request in requests:
+        review = request.round
+        if review.due_on is None:
+            continue  # excluded by the query; narrows the type
+        officer = review.mou.responsible_officer
+        yield DueItem(
+            object_key=object_key(request),
+            title=f"{review.title} — {review.mou.title}",
+            due_on=review.due_on,
+            recipients=[request.reviewer],
+            url=reverse("mou:review-detail", args=[review.pk]),
+            leads=[officer] if officer is not None and officer.pk != request.reviewer_id else [],
+        )
+
+
+def signing_deadlines(until: date) -> Iterator[DueItem]:
+    """MoUs not yet signed whose signing deadline nears; for the responsible officer."""
+    mous = Mou.objects.filter(
+        archived_at__isnull=True,
+        status__in=NOT_YET_SIGNED,
+        signing_deadline_on__isnull=False,
+        signing_deadline_on__lte=until,
+        responsible_officer__isnull=False,
+    ).select_related("responsible_officer")
+    for mou in mous:
+        if mou.signing_deadline_on is None or mou.responsible_officer is None:
+            continue  # excluded by the query; narrows the type
+        yield DueItem(
+            object_key=object_key(mou, "signing"),
+            title=mou.title,
+            due_on=mou.signing_deadline_on,
+            recipients=[mou.responsible_officer],
+            url=reverse("mou:signing", args=[mou.pk]),
+        )
+
+
+def open_obligations(until: date) -> Iterator[DueItem]:
+    """Open obligations of a live MoU: the owner (else the officer); escalated to the officer."""
+    obligations = (
+        Obligation.objects.filter(
+            status__in=[Obligation.Status.OPEN, Obligation.Status.IN_PROGRESS],
+            due_on__lte=until,
+            mou__archived_at__isnull=True,
+        )
+        .exclude(mou__status__in=[Mou.Status.EXPIRED, Mou.Status.TERMINATED])
+        .select_related("owner", "mou__responsible_officer")
+    )
+    for obligation in obligations:
+        officer = obligation.mou.responsible_officer
+        owner = obligation.owner or officer
+        if owner is None:
+            continue
+        yield DueItem(
+            object_key=object_key(obligation),
+            title=f"{obligation} — {obligation.mou.title}",
+            due_on=obligation.due_on,
+            recipients=[owner],
+            url=reverse("mou:obligation-list", args=[obligation.mou_id]),
+            leads=[officer] if officer is not None and officer.pk != owner.pk else [],
+        )
+
+
+def expiring_mous(until: date) -> Iterator[DueItem]:
+    """Signed MoUs coming up for expiry or renewal; for the responsible officer."""
+    mous = Mou.objects.filter(
+        archived_at__isnull=True,
+        status__in=SIGNED,
+        expires_on__isnull=False,
+        expires_on__lte=until,
+        responsible_officer__isnull=False,
+    ).select_related("responsible_officer")
+    for mou in mous:
+        if mou.expires_on is None or mou.responsible_officer is None:
+            continue  # excluded by the query; narrows the type
+        yield DueItem(
+            object_key=object_key(mou, "expiry"),
+            title=mou.title,
+            due_on=mou.expires_on,
+            recipients=[mou.responsible_officer],
+            url=mou.get_absolute_url(),
+        )
+
+
+register(
+    ReminderKind(
+        code="mou_review_due",
+        label=_("MoU reviews waiting for you"),
+        description=_("Review rounds you have not answered yet."),
+        find=pending_reviews,
+    )
+)
+register(
+    ReminderKind(
+        code="mou_signing_deadline",
+        label=_("MoU signing deadline"),
+        description=_("The signing deadline of an MoU you are responsible for."),
+        find=signing_deadlines,
+        escalate_after_days=None,
+    )
+)
+register(
+    ReminderKind(
+        code="mou_obligation_due",
+        label=_("MoU obligations"),
+        description=_("Obligations under an MoU that you follow up."),
+        find=open_obligations,
+    )
+)
+register(
+    ReminderKind(
+        code="mou_expiry",
+        label=_("MoU expiry or renewal"),
+        description=_("An MoU you are responsible for is coming up for expiry or renewal."),
+        find=expiring_mous,
+        # Renewal needs months of notice: remind 90, 60, 30 and 7 days ahead and on the day.
+        offsets_days=(90, 60, 30, 7, 0),
+        overdue_every_days=7,
+        escalate_after_days=None,
+    )
+)
