@@ -1,0 +1,395 @@
+"""Turn a report's data into its file: PDF through WeasyPrint, spreadsheets through openpyxl.
+
+PDFs are HTML templates (`templates/reports/*_pdf.html`) with a print stylesheet and charts
+drawn as SVG by `portal.charts` (no JavaScript anywhere). Spreadsheets hold real cells: numbers
+as numbers, dates as dates, a bold header row, frozen panes, sensible widths, one sheet per
+section, and every text passed through `portal.exports.spreadsheet_safe`.
+
+Runs in the worker only (WeasyPrint's cost grows with pages).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from overview.selectors import ProgrammeStatus
+from portal.charts import bar_chart_svg, progress_bar_svg
+from portal.exports import spreadsheet_safe
+
+from . import selectors
+from .models import Report
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DECIMAL_FORMAT = "#,##0.00"
+HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
+
+
+def render_report(report: Report) -> bytes:
+    """The file of a report, built with the data its requester may see."""
+    viewer = selectors.report_viewer(report)
+    language = getattr(viewer, "preferred_language", "") or None
+    with translation.override(language or translation.get_language()):
+        if report.kind == Report.Kind.PROGRAMME_STATUS:
+            if report.format == Report.Format.PDF:
+                status = selectors.programme_status_report(
+                    viewer=viewer, overdue_limit=selectors.PDF_OVERDUE_LIMIT
+                )
+                return programme_status_pdf(status, report=report)
+            return programme_status_xlsx(selectors.programme_status_report(viewer=viewer))
+        rows = selectors.action_item_export_rows(viewer=viewer)
+        if report.format == Report.Format.PDF:
+            return action_items_pdf(rows, report=report)
+        return action_items_xlsx(rows)
+
+
+# PDF ---------------------------------------------------------------------------------------------
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render HTML with the reports' print stylesheet to PDF bytes (no network access)."""
+    from weasyprint import CSS, HTML
+
+    stylesheet = CSS(string=render_to_string("reports/report_pdf.css"))
+
+    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise ValueError(f"Reports load no external resources: {url}")
+
+    return HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[stylesheet])
+
+
+def _header_context(report: Report) -> dict[str, Any]:
+    return {
+        "report": report,
+        "generated_at": timezone.localtime(),
+        "requested_by": report.requested_by.display_name
+        if report.requested_by
+        else _("the weekly schedule"),
+    }
+
+
+def programme_status_pdf(status: ProgrammeStatus, *, report: Report) -> bytes:
+    """The programme status report as a PDF: areas, visits, MoU and overdue action items."""
+    areas = []
+    for area in status.priority_areas:
+        objectives = []
+        for objective in area.objectives:
+            indicators = [
+                {
+                    "row": indicator,
+                    "bar": progress_bar_svg(
+                        percent=indicator.percent, label=indicator.name, width=120, height=10
+                    ),
+                }
+                for indicator in objective.indicators
+            ]
+            objectives.append({"row": objective, "indicators": indicators})
+        areas.append(
+            {
+                "row": area,
+                "objectives": objectives,
+                "bar": progress_bar_svg(percent=area.progress, label=area.name),
+                "recommendations": [c for c in area.recommendations_by_state if c.count],
+            }
+        )
+    pipeline = bar_chart_svg(
+        bars=[(row.label, float(row.count)) for row in status.recommendations_by_state],
+        title=_("Recommendations by state"),
+        width=640,  # the full text width of an A4 page, so the state names fit
+    )
+    html = render_to_string(
+        "reports/programme_status_pdf.html",
+        {
+            **_header_context(report),
+            "status": status,
+            "areas": areas,
+            "pipeline_chart": pipeline,
+            "visits": [
+                {
+                    "row": visit,
+                    "bar": progress_bar_svg(
+                        percent=visit.readiness.percent, label=visit.title, width=120, height=10
+                    ),
+                }
+                for visit in status.visits
+            ],
+        },
+    )
+    return html_to_pdf(html)
+
+
+def action_items_pdf(rows: list[selectors.ActionItemRow], *, report: Report) -> bytes:
+    """The action items export as a PDF table, overdue ones marked."""
+    html = render_to_string(
+        "reports/action_items_pdf.html",
+        {
+            **_header_context(report),
+            "rows": rows,
+            "overdue_count": sum(1 for row in rows if row.is_overdue),
+        },
+    )
+    return html_to_pdf(html)
+
+
+# Spreadsheets ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """One spreadsheet column: its header, width (characters) and cell number format."""
+
+    header: str
+    width: int = 14
+    number_format: str | None = None
+
+
+def _cell_value(value: Any) -> Any:
+    """A cell value openpyxl writes as a real cell; aware datetimes become local wall time."""
+    if isinstance(value, dt.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return value
+    if isinstance(value, Decimal | int | float | dt.date | bool) or value is None:
+        return value
+    return spreadsheet_safe(str(value))
+
+
+def write_sheet(
+    workbook: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]
+) -> Worksheet:
+    """Add a sheet with a bold, filled header row, frozen below it, filtered, sized columns."""
+    sheet = workbook.create_sheet(title=spreadsheet_title(title))
+    sheet.append([spreadsheet_safe(column.header) for column in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="top", wrap_text=True)
+    count = 0
+    for row in rows:
+        sheet.append([_cell_value(value) for value in row])
+        count += 1
+    for index, column in enumerate(columns, start=1):
+        letter = get_column_letter(index)
+        sheet.column_dimensions[letter].width = column.width
+        if column.number_format:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = column.number_format
+    sheet.freeze_panes = "A2"
+    if count:
+        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
+    return sheet
+
+
+def spreadsheet_title(title: str) -> str:
+    """A valid sheet title: at most 31 characters, none of []:*?/\\."""
+    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip() or "Sheet"
+    return cleaned[:31]
+
+
+def _workbook_bytes(build: Callable[[Workbook], None]) -> bytes:
+    workbook = Workbook()
+    default = workbook.active
+    build(workbook)
+    if default is not None and len(workbook.worksheets) > 1:
+        workbook.remove(default)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def programme_status_xlsx(status: ProgrammeStatus) -> bytes:
+    """The programme status report as a workbook, one sheet per section."""
+
+    def build(workbook: Workbook) -> None:
+        write_sheet(
+            workbook,
+            _("Priority areas"),
+            [
+                Column(_("Priority area"), 36),
+                Column(_("Status"), 14),
+                Column(_("Progress (%)"), 12, "0"),
+                Column(_("Recommendations"), 16, "0"),
+            ],
+            [
+                (a.name, a.status_label, a.progress, a.recommendation_total)
+                for a in status.priority_areas
+            ],
+        )
+        write_sheet(
+            workbook,
+            _("Indicators"),
+            [
+                Column(_("Priority area"), 28),
+                Column(_("Objective"), 36),
+                Column(_("Indicator"), 36),
+                Column(_("Unit"), 10),
+                Column(_("Baseline"), 12, DECIMAL_FORMAT),
+                Column(_("Target"), 12, DECIMAL_FORMAT),
+                Column(_("Latest actual"), 14, DECIMAL_FORMAT),
+                Column(_("Period"), 10),
+                Column(_("Period ends on"), 14, DATE_FORMAT),
+                Column(_("Progress (%)"), 12, "0"),
+            ],
+            [
+                (
+                    area.name,
+                    objective.title,
+                    indicator.name,
+                    indicator.unit,
+                    indicator.baseline,
+                    indicator.target,
+                    indicator.latest_actual,
+                    indicator.latest_period or "",
+                    indicator.latest_period_end_on,
+                    indicator.percent,
+                )
+                for area in status.priority_areas
+                for objective in area.objectives
+                for indicator in objective.indicators
+            ],
+        )
+        states = status.recommendations_by_state
+        write_sheet(
+            workbook,
+            _("Recommendations"),
+            [Column(_("Priority area"), 36), *[Column(row.label, 14, "0") for row in states]],
+            [
+                (_("All priority areas"), *[row.count for row in states]),
+                *[
+                    (area.name, *[row.count for row in area.recommendations_by_state])
+                    for area in status.priority_areas
+                ],
+            ],
+        )
+        write_sheet(
+            workbook,
+            _("Visits"),
+            [
+                Column(_("Visit"), 36),
+                Column(_("Destination"), 20),
+                Column(_("State"), 16),
+                Column(_("Starts on"), 12, DATE_FORMAT),
+                Column(_("Ends on"), 12, DATE_FORMAT),
+                Column(_("Members ready"), 10, "0"),
+                Column(_("Members"), 10, "0"),
+                Column(_("Readiness (%)"), 12, "0"),
+                Column(_("Logistics done"), 10, "0"),
+                Column(_("Logistics tasks"), 10, "0"),
+                Column(_("Blockers"), 10, "0"),
+            ],
+            [
+                (
+                    v.title,
+                    v.destination,
+                    v.state_label,
+                    v.starts_on,
+                    v.ends_on,
+                    v.readiness.members_ready,
+                    v.readiness.members_total,
+                    v.readiness.percent,
+                    v.readiness.logistics_done,
+                    v.readiness.logistics_total,
+                    v.readiness.blockers,
+                )
+                for v in status.visits
+            ],
+        )
+        write_sheet(
+            workbook,
+            _("MoU"),
+            [
+                Column(_("MoU"), 36),
+                Column(_("Stage"), 18),
+                Column(_("Current version"), 10, "0"),
+                Column(_("Next step"), 28),
+                Column(_("Milestone"), 36),
+                Column(_("On"), 12, DATE_FORMAT),
+                Column(_("Planned"), 10),
+            ],
+            [
+                (
+                    mou.title,
+                    mou.state_label,
+                    mou.current_version,
+                    mou.next_step,
+                    milestone.label,
+                    milestone.on,
+                    _("Planned") if milestone.is_planned else "",
+                )
+                for mou in status.mous
+                for milestone in (mou.timeline or ())
+            ]
+            + [
+                (mou.title, mou.state_label, mou.current_version, mou.next_step, "", None, "")
+                for mou in status.mous
+                if not mou.timeline
+            ],
+        )
+        write_sheet(
+            workbook,
+            _("Overdue action items"),
+            [
+                Column(_("Action item"), 40),
+                Column(_("Owner"), 24),
+                Column(_("Due on"), 12, DATE_FORMAT),
+                Column(_("Days overdue"), 12, "0"),
+            ],
+            [
+                (item.title, item.owner_name, item.due_on, item.days_overdue)
+                for item in status.action_items.overdue
+            ],
+        )
+
+    return _workbook_bytes(build)
+
+
+def action_items_xlsx(rows: list[selectors.ActionItemRow]) -> bytes:
+    """The action items export as a workbook (one sheet)."""
+
+    def build(workbook: Workbook) -> None:
+        write_sheet(
+            workbook,
+            _("Action items"),
+            [
+                Column(_("ID"), 8, "0"),
+                Column(_("Action item"), 40),
+                Column(_("Status"), 14),
+                Column(_("Owner"), 24),
+                Column(_("Due on"), 12, DATE_FORMAT),
+                Column(_("Overdue"), 10),
+                Column(_("Days overdue"), 12, "0"),
+                Column(_("From meeting"), 30),
+                Column(_("Created on"), 12, DATE_FORMAT),
+                Column(_("Completed on"), 12, DATE_FORMAT),
+            ],
+            [
+                (
+                    row.id,
+                    row.title,
+                    row.status_label,
+                    row.owner_name,
+                    row.due_on,
+                    _("Yes") if row.is_overdue else _("No"),
+                    row.days_overdue,
+                    row.meeting_title,
+                    row.created_on,
+                    row.completed_on,
+                )
+                for row in rows
+            ],
+        )
+
+    return _workbook_bytes(build)
