@@ -1,7 +1,12 @@
-"""Pages of the overview app (URL names are `overview:<model>-<action>`)."""
+"""Pages of the overview app (URL names are `overview:<page>`)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "overview"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("timeline/", views.TimelineView.as_view(), name="timeline"),
+    path("api-guide/", views.ApiGuideView.as_view(), name="api-guide"),
+]
