@@ -1,7 +1,12 @@
-"""Pages of the search app (URL names are `search:<model>-<action>`)."""
+"""Pages of the search app: the results page and each record's traceability."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.SearchView.as_view(), name="search"),
+    path("trace/<str:kind>/<int:pk>/", views.TraceView.as_view(), name="trace"),
+]
