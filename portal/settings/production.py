@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, env
+from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, STORAGES, env
 
 DEBUG = False
 
@@ -25,7 +25,20 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
+# Cookies: sent over HTTPS only, never read by scripts, locked to this host (`__Host-` prefix:
+# Secure, path "/", no Domain attribute).
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+SESSION_COOKIE_PATH = "/"
+CSRF_COOKIE_PATH = "/"
+SESSION_COOKIE_DOMAIN = None
+CSRF_COOKIE_DOMAIN = None
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# The ministry approver and administrators log in with a second factor unless turned off.
+REQUIRE_2FA_FOR_PRIVILEGED = env.bool("REQUIRE_2FA_FOR_PRIVILEGED", default=True)
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }

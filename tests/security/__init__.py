@@ -1,0 +1,1 @@
+"""Security: logins, sessions, headers, backups, concurrency, idempotency."""
