@@ -2,7 +2,7 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -72,3 +72,15 @@ def api_exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = "Token"
     return response
+
+
+def api_error_page(request, status_code: int) -> JsonResponse | None:
+    """The JSON error for a request under /api/ that Django answers itself (no endpoint matched,
+    or an uncaught error); None elsewhere, where the HTML page is right."""
+    if not request.path_info.startswith("/api/"):
+        return None
+    if status_code == status.HTTP_404_NOT_FOUND:
+        body = error_body("not_found", _("Not found."))
+    else:
+        body = error_body("server_error", _("Something went wrong on our side."))
+    return JsonResponse(body, status=status_code)
