@@ -42,9 +42,22 @@ def client_app(env: dict[str, str]) -> Celery:
     return app
 
 
+def purge_queue(env: dict[str, str]) -> None:
+    """Drop messages other tests left on the broker (tasks their commits queued for databases
+    that no longer exist), so a test's worker runs only what the test sends it."""
+    app = client_app(env)
+    try:
+        app.control.purge()
+    finally:
+        app.close()
+
+
 @contextmanager
 def running_worker(env: dict[str, str], *, ready_timeout: float = 45.0):
-    """Run `celery -A portal worker` with `env` until the block ends; waits until it answers pings."""
+    """Run `celery -A portal worker` with `env` until the block ends; waits until it answers pings.
+
+    Messages already on the broker are the test's own (it may queue work before the worker
+    starts): a test that wants a clean broker calls `purge_queue` before it queues anything."""
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "portal", "worker", "--pool", "solo", "-l", "warning",
          "--without-mingle", "--without-gossip", "-n", f"test-{os.getpid()}@%h"],

@@ -103,3 +103,22 @@ def team(nih_lead, nih_expert, nih_expert2):
     TeamMembershipFactory(team=team, user=nih_expert)
     TeamMembershipFactory(team=team, user=nih_expert2)
     return team
+
+
+def pytest_collection_modifyitems(config, items):
+    """Keep `xdist_group` working: pytest-xdist 3.8 marks a group by rewriting `item._nodeid`,
+    which pytest 9 no longer reads (a node's id lives in `item._id`), so without this every
+    test would be spread freely and real Celery workers of two tests would share a broker."""
+    if not getattr(config.option, "loadgroup", False) and config.getoption("dist", "no") != (
+        "loadgroup"
+    ):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        names = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
