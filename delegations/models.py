@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 from portal.models import ArchivableModel, TimeStampedModel, TransitionLogBase, VersionedModel
 from portal.uploads import private_storage
 
-from .querysets import SiteQuerySet, VisitQuerySet
+from .querysets import ItineraryItemQuerySet, SiteQuerySet, VisitQuerySet
 
 USER = settings.AUTH_USER_MODEL
 
@@ -227,8 +227,11 @@ class VisitObjective(TimeStampedModel, ArchivableModel):
         return self.text[:80]
 
 
-class ItineraryItem(TimeStampedModel, VersionedModel):
-    """One entry of the day-by-day itinerary; times stored in UTC with the place's zone."""
+class ItineraryItem(TimeStampedModel, VersionedModel, ArchivableModel):
+    """One entry of the day-by-day itinerary; times stored in UTC with the place's zone.
+
+    Removing an entry archives it (`archived_at`); every reading of the plan uses `.active()`.
+    """
 
     class Kind(models.TextChoices):
         LAB_TOUR = "lab_tour", _("Lab tour")
@@ -255,6 +258,7 @@ class ItineraryItem(TimeStampedModel, VersionedModel):
         DelegationMember, related_name="itinerary_items", blank=True, verbose_name=_("attending")
     )
 
+    objects = ItineraryItemQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[attendees])
 
     class Meta:

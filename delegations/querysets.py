@@ -22,6 +22,12 @@ class VisitQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
+class ItineraryItemQuerySet(models.QuerySet):
+    def active(self) -> ItineraryItemQuerySet:
+        """Entries still in the plan: a removed entry is archived, never erased."""
+        return self.filter(archived_at__isnull=True)
+
+
 class SiteQuerySet(models.QuerySet):
     def visible_to(self, user: Any) -> SiteQuerySet:
         if roles.can_read_programme_status(user) or roles.is_bgi_liaison(user):

@@ -38,7 +38,9 @@ def visit_detail_queryset(*, viewer: User | Any) -> QuerySet[Visit]:
         "objectives__recommendation",
         Prefetch(
             "itinerary",
-            queryset=ItineraryItem.objects.select_related("site").prefetch_related("attendees"),
+            queryset=ItineraryItem.objects.active()
+            .select_related("site")
+            .prefetch_related("attendees"),
         ),
     )
 

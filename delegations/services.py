@@ -378,12 +378,14 @@ def itinerary_item_update(
 
 @transaction.atomic
 def itinerary_item_remove(*, item: ItineraryItem, actor: User) -> None:
-    """Remove a planned entry (its history keeps the record)."""
+    """Take an entry out of the plan: it is archived, not erased, and its history stays."""
     _require(policies.can_manage_visit(actor, item.visit))
-    item._history_user = actor  # type: ignore[attr-defined]
-    visit = item.visit
-    item.delete()
-    _bump(visit, actor)
+    locked = ItineraryItem.objects.select_for_update().get(pk=item.pk)
+    if locked.archived_at is not None:
+        return
+    locked.archived_at = timezone.now()
+    _save(locked, actor, ["archived_at", "updated_at"])
+    _bump(locked.visit, actor)
 
 
 # Logistics and budget -----------------------------------------------------------------------

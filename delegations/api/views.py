@@ -124,9 +124,9 @@ class VisitViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadO
             return selectors.visit_list(viewer=user).prefetch_related(
                 Prefetch(
                     "itinerary",
-                    queryset=ItineraryItem.objects.select_related("site").prefetch_related(
-                        "attendees"
-                    ),
+                    queryset=ItineraryItem.objects.active()
+                    .select_related("site")
+                    .prefetch_related("attendees"),
                 )
             )
         return selectors.visit_detail_queryset(viewer=user)

@@ -104,7 +104,8 @@ def _internal_visit(request: HttpRequest, pk: int) -> Visit:
 def _managed_item(request: HttpRequest, pk: int) -> ItineraryItem:
     """An itinerary item of a visible visit that the viewer may edit (403 if visible only)."""
     item: ItineraryItem = get_object_or_404(
-        ItineraryItem.objects.filter(visit__in=Visit.objects.visible_to(request.user))
+        ItineraryItem.objects.active()
+        .filter(visit__in=Visit.objects.visible_to(request.user))
         .select_related("visit", "site")
         .prefetch_related("attendees"),
         pk=pk,
@@ -137,7 +138,8 @@ def _stale_message(request: HttpRequest) -> None:
 
 def _itinerary_items(visit: Visit) -> list[ItineraryItem]:
     return list(
-        ItineraryItem.objects.filter(visit=visit)
+        ItineraryItem.objects.active()
+        .filter(visit=visit)
         .select_related("site")
         .prefetch_related("attendees")
         .order_by("starts_at", "pk")
@@ -450,7 +452,7 @@ def briefing_pack_pdf(visit: Visit) -> bytes:
     """The visit's briefing pack as a PDF (one visit: small enough to build in the request)."""
     from weasyprint import HTML
 
-    items = list(visit.itinerary.all())
+    items = list(visit.itinerary.active())
     site_ids = {item.site_id for item in items if item.site_id}
     sites = list(
         Site.objects.filter(pk__in=site_ids)

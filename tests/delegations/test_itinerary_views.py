@@ -468,7 +468,15 @@ def test_ministry_removes_an_item(client, ministry):
     response = client.post(reverse("delegations:itinerary-item-remove", args=[item.pk]))
 
     assert response.status_code == 302
-    assert not ItineraryItem.objects.filter(pk=item.pk).exists()
+    item.refresh_from_db()
+    assert item.archived_at is not None  # archived, not erased
+    assert item.history.first().history_user == ministry
+    itinerary = client.get(reverse("delegations:visit-itinerary", args=[visit.pk]))
+    assert itinerary.context["item_count"] == 0
+    edit = client.get(reverse("delegations:itinerary-item-update", args=[item.pk]))
+    assert edit.status_code == 404
+    calendar = client.get(reverse("delegations:visit-calendar", args=[visit.pk]))
+    assert "Sequencing lab tour" not in calendar.content.decode()
 
 
 def test_an_nih_expert_may_not_add_edit_or_remove_items(client, nih_expert, ministry):
