@@ -101,6 +101,9 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
+    # A link or "" when none was given: a plain string, as "" is not a URI.
+    evidence_url = serializers.CharField(read_only=True)
+
     class Meta:
         model = IndicatorValue
         fields = ["period", "period_end_on", "actual", "note", "evidence_url"]
@@ -248,6 +251,19 @@ class RecommendationSerializer(serializers.ModelSerializer):
     def get_available_transitions(self, obj: Recommendation) -> list[str]:
         """Names of the workflow steps the caller may take now."""
         return self.context.get("available_transitions", {}).get(obj.pk, [])
+
+
+# The long texts a list leaves out (rendering Markdown for every row is most of a list's cost).
+LONG_TEXTS = ("body", "body_html", "rationale", "expected_outcomes", "timeline", "risks")
+
+
+class RecommendationListItemSerializer(RecommendationSerializer):
+    """A recommendation in a list: what identifies it and where it stands, without the long
+    texts (read them, rendered, from the recommendation itself)."""
+
+    class Meta(RecommendationSerializer.Meta):
+        fields = [name for name in RecommendationSerializer.Meta.fields if name not in LONG_TEXTS]
+        read_only_fields = fields
 
 
 class RecommendationVersionTextsSerializer(serializers.ModelSerializer):

@@ -75,6 +75,7 @@ from .serializers import (
     RecommendationCreateInputSerializer,
     RecommendationDiffInputSerializer,
     RecommendationDiffSerializer,
+    RecommendationListItemSerializer,
     RecommendationSerializer,
     RecommendationTransitionInputSerializer,
     RecommendationTransitionsSerializer,
@@ -165,7 +166,7 @@ def _recommendation_data(values: dict, current: Recommendation | None = None) ->
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: RecommendationSerializer, **ERRORS_READ}),
+    list=extend_schema(responses={200: RecommendationListItemSerializer, **ERRORS_READ}),
     retrieve=extend_schema(
         parameters=[IF_NONE_MATCH, etag_header(200, 304)],
         responses={200: RecommendationSerializer, 304: NOT_MODIFIED, **ERRORS_DETAIL},
@@ -209,6 +210,11 @@ class RecommendationViewSet(
 
     def get_queryset(self):
         return recommendation_list(viewer=self.request.user)
+
+    def get_serializer_class(self):
+        if self.action == "list":
+            return RecommendationListItemSerializer
+        return RecommendationSerializer
 
     def _fresh(self, recommendation: Recommendation) -> Recommendation:
         """Re-read after a write, with everything the output serializer needs."""
