@@ -13,7 +13,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from portal.models import Notification, ReminderDelivery
+from collaboration.models import ActionItem
+from portal.models import Notification, NotificationPreference, ReminderDelivery
 from tests.celery_helpers import client_app, purge_queue
 from tests.conftest import require_service
 from tests.factories import ActionItemFactory, UserFactory
@@ -149,3 +150,35 @@ def test_a_worker_killed_after_claiming_is_replaced_and_the_reminder_goes_out_on
     assert (claimed.status, claimed.attempts) == ("sent", 1)
     assert len(sent_messages(mail_dir)) == 1
     assert Notification.objects.count() == 1
+
+
+def test_a_worker_follows_a_moved_due_date_and_keeps_digests_apart(worker_env):
+    env, app, mail_dir = worker_env
+    immediate = UserFactory(username="immediate", time_zone="Asia/Karachi")
+    digest = UserFactory(username="digest", time_zone="Asia/Karachi")
+    NotificationPreference.objects.create(user=digest, kind="action_item_due", frequency="digest")
+    moved = ActionItemFactory(owner=immediate, due_on=DUE, title="Moved item")
+    ActionItemFactory(owner=digest, due_on=DUE, title="Digest item")
+
+    with worker_process(env, "engine"):
+        app.send_task(TASK, kwargs={"today": DUE.isoformat()}).get(timeout=60)
+        # The due date moves five days on: the new date has its own reminders.
+        ActionItem.objects.filter(pk=moved.pk).update(due_on=DUE + timedelta(days=5))
+        app.send_task(TASK, kwargs={"today": DUE.isoformat()}).get(timeout=60)
+        # 07:10 in Karachi: the digest goes out once, however often the task runs.
+        for hour in (2, 3):
+            app.send_task(
+                "portal.send_reminder_digests", kwargs={"now": f"2027-03-20T0{hour}:10:00+00:00"}
+            ).get(timeout=60)
+
+    rows = sorted(
+        ReminderDelivery.objects.filter(recipient=immediate).values_list("due_on", "offset_days")
+    )
+    assert rows == [(DUE, 0), (DUE + timedelta(days=5), 7)]
+    messages = sent_messages(mail_dir)
+    to_immediate = [m for m in messages if f"To: {immediate.email}" in m]
+    to_digest = [m for m in messages if f"To: {digest.email}" in m]
+    assert len(to_immediate) == 2
+    assert len(to_digest) == 1
+    assert "Digest item" in to_digest[0]
+    assert Notification.objects.filter(recipient=digest).count() == 1
