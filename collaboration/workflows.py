@@ -1,5 +1,7 @@
 """Transition tables of the collaboration app."""
 
+from django.utils.translation import gettext_lazy as _
+
 from portal.workflow import Transition, Workflow
 
 from . import policies
@@ -23,14 +25,14 @@ RECOMMENDATION_FLOW = Workflow(
             frozenset({R.DRAFT, R.RETURNED}),
             R.TEAM_REVIEW,
             policies.can_send_recommendation_to_review,
-            label="Send to team review",
+            label=_("Send to team review"),
         ),
         Transition(
             "back_to_draft",
             frozenset({R.TEAM_REVIEW}),
             R.DRAFT,
             policies.can_send_recommendation_to_review,
-            label="Back to draft",
+            label=_("Back to draft"),
             comment_required=True,
         ),
         Transition(
@@ -38,28 +40,28 @@ RECOMMENDATION_FLOW = Workflow(
             frozenset({R.TEAM_REVIEW}),
             R.ENDORSED,
             policies.can_endorse_recommendation,
-            label="Endorse",
+            label=_("Endorse"),
         ),
         Transition(
             "submit_to_ministry",
             frozenset({R.ENDORSED}),
             R.SUBMITTED,
             policies.can_endorse_recommendation,
-            label="Submit to the ministry",
+            label=_("Submit to the ministry"),
         ),
         Transition(
             "approve",
             frozenset({R.SUBMITTED}),
             R.APPROVED,
             policies.can_decide_recommendation,
-            label="Approve",
+            label=_("Approve"),
         ),
         Transition(
             "return_for_revision",
             frozenset({R.SUBMITTED}),
             R.RETURNED,
             policies.can_decide_recommendation,
-            label="Return for revision",
+            label=_("Return for revision"),
             comment_required=True,
         ),
         Transition(
@@ -67,7 +69,7 @@ RECOMMENDATION_FLOW = Workflow(
             frozenset({R.SUBMITTED}),
             R.REJECTED,
             policies.can_decide_recommendation,
-            label="Reject",
+            label=_("Reject"),
             comment_required=True,
         ),
         Transition(
@@ -75,7 +77,7 @@ RECOMMENDATION_FLOW = Workflow(
             frozenset({R.RETURNED}),
             R.DRAFT,
             policies.can_send_recommendation_to_review,
-            label="Reopen as draft",
+            label=_("Reopen as draft"),
         ),
     ],
 )
@@ -87,13 +89,13 @@ ACTION_ITEM_FLOW = Workflow(
     log_model=ActionItemTransition,
     transitions=[
         Transition("start", frozenset({A.OPEN}), A.IN_PROGRESS, policies.can_update_action_item,
-                   label="Start"),
+                   label=_("Start")),
         Transition("complete", frozenset({A.OPEN, A.IN_PROGRESS}), A.DONE,
-                   policies.can_update_action_item, label="Mark done"),
+                   policies.can_update_action_item, label=_("Mark done")),
         Transition("reopen", frozenset({A.DONE, A.CANCELLED}), A.OPEN,
-                   policies.can_update_action_item, label="Reopen"),
+                   policies.can_update_action_item, label=_("Reopen")),
         Transition("cancel", frozenset({A.OPEN, A.IN_PROGRESS}), A.CANCELLED,
-                   lambda user, item: policies.can_manage_action_items(user), label="Cancel",
+                   lambda user, item: policies.can_manage_action_items(user), label=_("Cancel"),
                    comment_required=True),
     ],
 )  # fmt: skip
@@ -110,11 +112,11 @@ PRIORITY_AREA_FLOW = Workflow(
     log_model=PriorityAreaTransition,
     transitions=[
         Transition("activate", frozenset({P.PROPOSED}), P.ACTIVE, _manages_programme,
-                   label="Activate"),
-        Transition("pause", frozenset({P.ACTIVE}), P.PAUSED, _manages_programme, label="Pause",
+                   label=_("Activate")),
+        Transition("pause", frozenset({P.ACTIVE}), P.PAUSED, _manages_programme, label=_("Pause"),
                    comment_required=True),
-        Transition("resume", frozenset({P.PAUSED}), P.ACTIVE, _manages_programme, label="Resume"),
+        Transition("resume", frozenset({P.PAUSED}), P.ACTIVE, _manages_programme, label=_("Resume")),
         Transition("complete", frozenset({P.ACTIVE}), P.COMPLETED, _manages_programme,
-                   label="Complete"),
+                   label=_("Complete")),
     ],
 )  # fmt: skip

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from portal.workflow import Transition, Workflow
 
 from . import policies
@@ -14,27 +16,27 @@ MOU_FLOW = Workflow(
     log_model=MouTransition,
     transitions=[
         Transition("submit_for_review", frozenset({M.DRAFTING}), M.INTERNAL_REVIEW,
-                   policies.can_manage_mou, label="Submit for internal review"),
+                   policies.can_manage_mou, label=_("Submit for internal review")),
         Transition("start_legal_vetting", frozenset({M.INTERNAL_REVIEW}), M.LEGAL_VETTING,
-                   policies.can_manage_mou, label="Send for legal vetting"),
+                   policies.can_manage_mou, label=_("Send for legal vetting")),
         Transition("start_negotiation", frozenset({M.LEGAL_VETTING}), M.NEGOTIATION,
-                   policies.can_manage_mou, label="Open negotiation with BGI"),
+                   policies.can_manage_mou, label=_("Open negotiation with BGI")),
         Transition("back_to_drafting",
                    frozenset({M.INTERNAL_REVIEW, M.LEGAL_VETTING, M.NEGOTIATION, M.TEXT_AGREED}),
-                   M.DRAFTING, policies.can_manage_mou, label="Back to drafting",
+                   M.DRAFTING, policies.can_manage_mou, label=_("Back to drafting"),
                    comment_required=True),
         Transition("agree_text", frozenset({M.NEGOTIATION}), M.TEXT_AGREED,
-                   policies.can_manage_mou, label="Text agreed with BGI"),
+                   policies.can_manage_mou, label=_("Text agreed with BGI")),
         Transition("approve_for_signature", frozenset({M.TEXT_AGREED}), M.APPROVED,
-                   policies.can_approve_for_signature, label="Approve for signature"),
+                   policies.can_approve_for_signature, label=_("Approve for signature")),
         Transition("mark_signed", frozenset({M.APPROVED}), M.SIGNED,
-                   policies.can_record_signature, label="Signed by all parties"),
+                   policies.can_record_signature, label=_("Signed by all parties")),
         Transition("enter_into_force", frozenset({M.SIGNED}), M.IN_FORCE,
-                   policies.can_manage_mou, label="Enter into force"),
+                   policies.can_manage_mou, label=_("Enter into force")),
         Transition("expire", frozenset({M.IN_FORCE}), M.EXPIRED,
-                   policies.can_manage_mou, label="Expired"),
+                   policies.can_manage_mou, label=_("Expired")),
         Transition("terminate", frozenset({M.IN_FORCE}), M.TERMINATED,
-                   policies.can_terminate, label="Terminate", comment_required=True),
+                   policies.can_terminate, label=_("Terminate"), comment_required=True),
     ],
 )  # fmt: skip
 
@@ -52,13 +54,13 @@ OBLIGATION_FLOW = Workflow(
     model=Obligation,
     log_model=ObligationTransition,
     transitions=[
-        Transition("start", frozenset({OS.OPEN}), OS.IN_PROGRESS, _may_update_obligation, label="Start"),
+        Transition("start", frozenset({OS.OPEN}), OS.IN_PROGRESS, _may_update_obligation, label=_("Start")),
         Transition("meet", frozenset({OS.OPEN, OS.IN_PROGRESS}), OS.MET, _may_update_obligation,
-                   label="Mark met"),
+                   label=_("Mark met")),
         Transition("waive", frozenset({OS.OPEN, OS.IN_PROGRESS}), OS.WAIVED,
-                   lambda user, obligation: policies.can_manage_mou(user), label="Waive",
+                   lambda user, obligation: policies.can_manage_mou(user), label=_("Waive"),
                    comment_required=True),
         Transition("reopen", frozenset({OS.MET, OS.WAIVED}), OS.OPEN, _may_update_obligation,
-                   label="Reopen"),
+                   label=_("Reopen")),
     ],
 )  # fmt: skip

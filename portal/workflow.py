@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .exceptions import StaleVersion, TransitionNotAllowed
@@ -26,7 +27,7 @@ class Transition:
     source: frozenset[str]
     target: str
     allowed: Callable[[Any, Any], bool]
-    label: str = ""
+    label: str | Promise = ""
     comment_required: bool = False
 
     @property
