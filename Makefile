@@ -7,7 +7,7 @@ MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install system-deps browser-deps run test lint fmt migrate worker beat bench lock
+.PHONY: help install system-deps browser-deps bench-deps run test lint fmt migrate worker beat bench lock
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,8 +66,24 @@ worker: install ## Run a Celery worker
 beat: install ## Run Celery beat (database scheduler)
 	$(BIN)/celery -A portal beat -l info
 
-bench: install ## Run the benchmarks
-	$(BIN)/pytest tests/bench $(PYTEST_ARGS)
+bench-deps: ## Install wrk, the load tool of the benchmark
+	@scripts/system-deps.sh bench
+
+bench: install bench-deps ## Seed a large programme, load it under gunicorn + wrk, write bench/results.json
+	$(BIN)/python bench/run.py
 
 lock: ## Re-pin requirements/constraints.txt from the current .venv
 	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > requirements/constraints.txt
+
+.PHONY: messages
+MESSAGES_IGNORE := --ignore=.venv --ignore=static/vendor --ignore=tests --ignore=var --ignore=node_modules --ignore=bench --ignore=backups
+messages: $(BIN)/.installed ## Update locale/*.po from the code (Urdu, Chinese) and compile the .mo files
+	$(MANAGE) makemessages -l ur -l zh_Hans --no-obsolete $(MESSAGES_IGNORE)
+	$(MANAGE) compilemessages -l ur -l zh_Hans $(MESSAGES_IGNORE)
+
+backup: install ## Back up the database and uploads into backups/<timestamp>/ (SHA-256 manifest)
+	$(MANAGE) backup
+
+restore: install ## Restore BACKUP=<dir> into the (fresh) DATABASE_URL database; FORCE=1 replaces
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=backups/<timestamp> [FORCE=1]"; exit 2; }
+	$(MANAGE) restore "$(BACKUP)" $(if $(filter 1,$(FORCE)),--force,)

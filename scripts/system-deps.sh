@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the portal needs, where missing: pango (WeasyPrint), chromium (browser tests).
+# Installs the Debian packages the portal needs, where missing: pango (WeasyPrint), chromium (browser
+# tests), wrk (the load tool of `make bench`).
 # As root it installs them; otherwise it names them and exits non-zero so the make target stops clearly.
 set -euo pipefail
-what=${1:?usage: system-deps.sh pango|chromium}
+what=${1:?usage: system-deps.sh pango|chromium|bench}
 case "$what" in
   pango) packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk poppler-utils) ;;
   chromium) packages=(chromium) ;;
+  bench) packages=(wrk) ;;
   *) echo "unknown group: $what" >&2; exit 2 ;;
 esac
 missing=()

@@ -1,0 +1,25 @@
+"""Benchmark settings: the portal's own settings, its own database, no API throttle, and one
+extra URL (the bare baseline) next to the portal's."""
+
+from portal.settings.base import *  # noqa: F403
+from portal.settings.base import REST_FRAMEWORK, env
+
+DATABASES = {
+    "default": env.db_url(
+        "BENCH_DATABASE_URL", default="postgres://postgres@127.0.0.1:5432/portal_bench"
+    )
+}
+ROOT_URLCONF = "bench.urls"
+ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
+STATIC_ROOT = VAR_DIR / "bench-static"  # noqa: F405
+DEBUG = False
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": {
+        **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+        "anon": "1000000/minute",
+        "user": "1000000/minute",
+    },
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "ERROR"}}
