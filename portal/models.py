@@ -147,3 +147,182 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class ReminderDelivery(models.Model):
+    """One reminder to one person about one dated thing: the send-once ledger.
+
+    The unique key (kind, object, due date, offset, recipient) is claimed by inserting the row, so a
+    task that runs twice, two racing workers or a retried task can never send the same reminder
+    twice. `offset_days` counts days before the due date (0 on the day, negative when overdue).
+    Digest e-mails are ledger rows too (kind "digest", one per user and local day).
+    """
+
+    class Channel(models.TextChoices):
+        EMAIL = "email", _("E-mail now")
+        DIGEST = "digest", _("Daily digest")
+        PORTAL = "portal", _("Portal only")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=50)
+    object_key = models.CharField(_("object"), max_length=100)
+    due_on = models.DateField(_("due on"))
+    offset_days = models.IntegerField(_("days before due"))
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reminder_deliveries",
+        verbose_name=_("recipient"),
+    )
+    is_escalation = models.BooleanField(_("escalation"), default=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.EMAIL)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    error = models.TextField(_("last error"), blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    digest = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="digested",
+        verbose_name=_("sent in digest"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("reminder delivery")
+        verbose_name_plural = _("reminder deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "due_on", "offset_days", "recipient"],
+                name="reminderdelivery_once",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="reminderdelivery_sent_has_sent_at",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "channel"], name="reminderdelivery_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_key} {self.due_on} ({self.offset_days:+d}) → {self.recipient}"
+
+    @property
+    def unique_key(self) -> str:
+        """The ledger key as text: the base of the e-mail's Message-ID."""
+        return (
+            f"{self.kind}|{self.object_key}|{self.due_on.isoformat()}|{self.offset_days}"
+            f"|{self.recipient_id}"
+        )
+
+
+class Notification(models.Model):
+    """A message in a user's portal inbox (the bell); created with its ledger row."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("message"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    delivery = models.OneToOneField(
+        ReminderDelivery,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="notification",
+        verbose_name=_("reminder"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None
+
+
+class NotificationPreference(models.Model):
+    """How one user wants one kind of reminder: e-mail on or off, at once or in a daily digest.
+
+    No row means the defaults: e-mail on, immediately.
+    """
+
+    class Frequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("Immediately")
+        DIGEST = "digest", _("Daily digest")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=50)
+    email_enabled = models.BooleanField(_("e-mail"), default=True)
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency, default=Frequency.IMMEDIATE
+    )
+
+    class Meta:
+        ordering = ["user", "kind"]
+        verbose_name = _("notification preference")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"], name="notificationpreference_once_per_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.kind}"
+
+
+class IdempotencyKey(models.Model):
+    """A POST (or PATCH) the API already answered for this user and `Idempotency-Key`.
+
+    A retry with the same key and body gets the stored answer again (header
+    `Idempotent-Replayed: true`); the same key with a different request is refused (422); a
+    retry while the first is still running gets 409. Rows expire after a day.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    key = models.CharField(_("key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    request_hash = models.CharField(_("request hash"), max_length=64)
+    status_code = models.PositiveSmallIntegerField(_("status code"), null=True, blank=True)
+    response_body = models.TextField(_("response body"), blank=True)
+    response_headers = models.JSONField(_("response headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="idempotencykey_once_per_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} ({self.key})"

@@ -30,6 +30,12 @@ def _internal_or_bgi(user: Any) -> bool:
     return policies.is_internal(user) or policies.is_bgi_liaison(user)
 
 
+def _may_request_reports(user: Any) -> bool:
+    from reports.policies import can_request_report
+
+    return can_request_report(user)
+
+
 NAV_ITEMS: list[NavItem] = [
     NavItem(_("Home"), "home", _everyone),
     NavItem(_("My work"), "collaboration:my-work", policies.is_internal),
@@ -40,7 +46,10 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("MoU"), "mou:mou-list", _internal_or_bgi),
     NavItem(_("Meetings"), "collaboration:meeting-list", policies.is_internal),
     NavItem(_("Action items"), "collaboration:action-item-list", policies.is_internal),
+    NavItem(_("Timeline"), "overview:timeline", _internal_or_bgi),
+    NavItem(_("Reports"), "reports:report-list", _may_request_reports),
     NavItem(_("API docs"), "api-docs", policies.can_read_programme_status),
+    NavItem(_("API guide"), "overview:api-guide", policies.can_read_programme_status),
     NavItem(_("Users & roles"), "admin:portal_user_changelist", policies.is_administrator),
     NavItem(
         _("Schedules"),

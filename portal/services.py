@@ -5,6 +5,8 @@ import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,7 @@ from .models import ApiToken, User
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
 TOKEN_BYTES = 30
 MAX_ACTIVE_TOKENS = 20
@@ -142,9 +145,99 @@ def user_ensure(*, data: UserData, password: str, actor: User | None) -> tuple[U
         is_superuser=data.is_superuser,
         is_staff=data.is_superuser,
     )
+    user.full_clean(exclude=["password"])
+    # Every path that sets a password runs the validators (AUTH_PASSWORD_VALIDATORS).
+    validate_password(password, user)
     user.set_password(password)
-    user.full_clean()
     user._history_user = actor  # type: ignore[attr-defined]
     user.save()
     user.groups.set(Group.objects.filter(name__in=data.roles))
     return user, True
+
+
+@transaction.atomic
+def user_language_set(*, user: User, actor: User, language: str) -> User:
+    """Save the language a user chose in the switcher (pages and e-mails then use it)."""
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    if language not in dict(settings.LANGUAGES):
+        raise ValidationError({"preferred_language": _("Choose one of the portal's languages.")})
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    if locked.preferred_language == language:
+        return locked
+    locked.preferred_language = language
+    locked._history_user = actor  # type: ignore[attr-defined]
+    locked.save(update_fields=["preferred_language"])
+    return locked
+
+
+# Two-factor login (TOTP authenticator apps, django-otp) and deactivation.
+
+TWO_FACTOR_DEVICE_NAME = "Authenticator app"
+
+
+def two_factor_pending_device(*, user: User) -> "TOTPDevice":
+    """The user's not-yet-confirmed authenticator (created on first use), to show as a QR code."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TWO_FACTOR_DEVICE_NAME, confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, user: User, token: str, actor: User) -> "TOTPDevice":
+    """Confirm the pending authenticator with a current code; it replaces any older one."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    device = (
+        TOTPDevice.objects.select_for_update()
+        .filter(user=user, confirmed=False)
+        .order_by("pk")
+        .first()
+    )
+    if device is None or not device.verify_token(token.strip()):
+        raise ValidationError({"token": _("That code is not right. Enter the current code.")})
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return device
+
+
+@transaction.atomic
+def two_factor_disable(*, user: User, token: str, actor: User, required: bool) -> None:
+    """Turn two-factor login off (a current code proves it is the owner); not when required."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if actor.pk != user.pk:
+        raise PermissionDenied
+    if required:
+        raise Conflict(_("Your role must log in with two-factor authentication."))
+    device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True).first()
+    if device is None:
+        return
+    if not device.verify_token(token.strip()):
+        raise ValidationError({"token": _("That code is not right. Enter the current code.")})
+    TOTPDevice.objects.filter(user=user).delete()
+
+
+def user_sessions_end(*, user: User) -> int:
+    """Delete every stored session of the user; returns how many ended."""
+    from django.contrib.sessions.models import Session
+
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def user_access_end(*, user: User) -> None:
+    """A deactivated user's sessions end and their API tokens are revoked at once."""
+    user_sessions_end(user=user)
+    ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())

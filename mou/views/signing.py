@@ -57,6 +57,7 @@ from ..models import (
     SignedCopy,
 )
 from ..workflows import MOU_FLOW, OBLIGATION_FLOW
+from .drafting import PeopleOnlyMixin
 
 CONFLICT = 409
 BAD_REQUEST = 400
@@ -1020,7 +1021,7 @@ def version_docx(version: MouVersion) -> bytes:
     return buffer.getvalue()
 
 
-class MouVersionPdfView(View):
+class MouVersionPdfView(PeopleOnlyMixin, View):
     def get(self, request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
         version = _export_version(request, pk, number)
         return _attachment(
@@ -1030,7 +1031,7 @@ class MouVersionPdfView(View):
         )
 
 
-class MouVersionDocxView(View):
+class MouVersionDocxView(PeopleOnlyMixin, View):
     def get(self, request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
         version = _export_version(request, pk, number)
         return _attachment(

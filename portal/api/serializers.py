@@ -3,7 +3,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from portal.models import ApiToken, Role, User
+from portal.models import ApiToken, Notification, Role, User
 
 
 class UserSerializer(serializers.ModelSerializer):
@@ -131,3 +131,19 @@ class TransitionsSerializer(serializers.Serializer):
 
     available = AvailableTransitionSerializer(many=True, read_only=True)
     history = TransitionHistorySerializer(many=True, read_only=True)
+
+
+# Notifications --------------------------------------------------------------------------------
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    is_read = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "title", "body", "url", "created_at", "read_at", "is_read"]
+        read_only_fields = fields
+
+
+class NotificationReadAllSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text=_("How many notifications were marked as read."))

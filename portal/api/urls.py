@@ -7,13 +7,19 @@ from rest_framework.routers import SimpleRouter
 from collaboration.api import views as collaboration
 from delegations.api import views as delegations
 from mou.api import views as mou
+from overview.api.views import ProgrammeStatusView
+from reports.api import views as reports
+from search.api import views as search
 
-from .views import ApiRootView, ApiTokenViewSet, MeView, TokenLoginView
+from . import schema  # noqa: F401  (registers the OpenAPI extensions before any schema is built)
+from .permissions import CanReadProgrammeStatus
+from .views import ApiRootView, ApiTokenViewSet, MeView, NotificationViewSet, TokenLoginView
 
 app_name = "api"
 
 router = SimpleRouter()
 router.register("tokens", ApiTokenViewSet, basename="token")
+router.register("notifications", NotificationViewSet, basename="notification")
 # collaboration
 router.register("programmes", collaboration.ProgrammeViewSet, basename="programme")
 router.register("priority-areas", collaboration.PriorityAreaViewSet, basename="priority-area")
@@ -27,12 +33,15 @@ router.register("visits", delegations.VisitViewSet, basename="visit")
 router.register("sites", delegations.SiteViewSet, basename="site")
 # mou
 router.register("mous", mou.MouViewSet, basename="mou")
+# reports
+router.register("reports", reports.ReportViewSet, basename="report")
 
 ApiRootView.registry = [(prefix, basename) for prefix, _viewset, basename in router.registry]
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(), name="root"),
     path("v1/me/", MeView.as_view(), name="me"),
+    path("v1/status/", ProgrammeStatusView.as_view(), name="status"),
     path("v1/auth/token/", TokenLoginView.as_view(), name="token-login"),
     # A file name: no trailing slash after ".ics", unlike the router's routes.
     path(
@@ -40,6 +49,15 @@ urlpatterns = [
         delegations.VisitViewSet.as_view({"get": "calendar"}),
         name="visit-calendar",
     ),
+    # search and traceability
+    path("v1/search/", search.SearchApiView.as_view(), name="search"),
+    path("v1/trace/<str:kind>/<int:id>/", search.TraceApiView.as_view(), name="trace"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    # The schema describes the API to those who may read it: people inside government and
+    # machine accounts (not BGI's liaison).
+    path(
+        "schema/",
+        SpectacularAPIView.as_view(permission_classes=[CanReadProgrammeStatus]),
+        name="schema",
+    ),
 ]

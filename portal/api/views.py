@@ -4,20 +4,28 @@ from collections import OrderedDict
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import exceptions, mixins, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from portal.models import ApiToken
+from portal.models import ApiToken, Notification
+from portal.notifications import (
+    notification_mark_all_read,
+    notification_mark_read,
+    notifications_for,
+)
 from portal.services import api_token_create, api_token_revoke
 
 from .serializers import (
     ApiTokenSerializer,
     ErrorSerializer,
+    NotificationReadAllSerializer,
+    NotificationSerializer,
     TokenLoginInputSerializer,
     TokenLoginSerializer,
     UserSerializer,
@@ -97,3 +105,53 @@ class TokenLoginView(APIView):
             TokenLoginSerializer({"token": key, "name": token.name, "prefix": token.prefix}).data,
             status=status.HTTP_201_CREATED,
         )
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The caller's own notifications, unread first; `?unread=true` lists only unread ones."""
+
+    serializer_class = NotificationSerializer
+    queryset = Notification.objects.none()
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        queryset = notifications_for(self.request.user)  # type: ignore[arg-type]
+        unread = self.request.query_params.get("unread", "").lower()
+        if unread in {"1", "true", "yes"}:
+            queryset = queryset.filter(read_at__isnull=True)
+        elif unread in {"0", "false", "no"}:
+            queryset = queryset.filter(read_at__isnull=False)
+        return queryset
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "unread", bool, description="true: only unread; false: only read notifications."
+            )
+        ],
+        responses={200: NotificationSerializer(many=True), 401: ErrorSerializer},
+    )
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(
+        request=None,
+        responses={200: NotificationSerializer, 401: ErrorSerializer, 404: ErrorSerializer},
+    )
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        """Mark one notification as read."""
+        notification = notification_mark_read(notification=self.get_object(), actor=request.user)
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(
+        request=None, responses={200: NotificationReadAllSerializer, 401: ErrorSerializer}
+    )
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        """Mark every unread notification of the caller as read."""
+        count = notification_mark_all_read(user=request.user, actor=request.user)
+        return Response(NotificationReadAllSerializer({"marked": count}).data)

@@ -5,7 +5,9 @@ Production differences come from portal/settings/production.py (secure flags, re
 never from code that exists only in production.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "portal.admin_site.PortalAdminConfig",
+    # Before django.contrib.auth so its createsuperuser (which validates passwords) wins.
+    "portal",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -44,8 +48,11 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "simple_history",
     "django_htmx",
-    # the portal
-    "portal",
+    "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    # the portal (the core app "portal" is listed first, above)
     "collaboration",
     "delegations",
     "mou",
@@ -56,18 +63,28 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so static files carry the CSP and Permissions-Policy too.
+    "csp.middleware.CSPMiddleware",
+    "portal.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "portal.middleware.PortalLoginRequiredMiddleware",
+    "portal.middleware.TwoFactorMiddleware",
+    "portal.middleware.SessionIdleRenewalMiddleware",
+    "portal.idempotency.IdempotencyKeyMiddleware",
     "portal.middleware.UserTimezoneMiddleware",
+    "portal.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last: turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -86,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.navigation",
+                "portal.context_processors.notifications",
             ],
         },
     },
@@ -111,7 +129,11 @@ else:
 
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTH_USER_MODEL = "portal.User"
-AUTHENTICATION_BACKENDS = ["portal.backends.PortalBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before the password is checked.
+    "portal.backends.PortalAxesBackend",
+    "portal.backends.PortalBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -126,6 +148,14 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ur", _("Urdu")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The switcher's cookie: a year, first-party only; a signed-in user's choice is also saved on
+# their account (portal.middleware.UserLanguageMiddleware).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = env.bool("LANGUAGE_COOKIE_SECURE", default=False)
+# Per-language date and number formats the portal adds to Django's (portal/formats/).
+FORMAT_MODULE_PATH = ["portal.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Karachi")
 USE_I18N = True
 USE_TZ = True
@@ -139,16 +169,51 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 # Uploaded documents (invitation letters, signed copies, report attachments) are private.
 MAX_UPLOAD_BYTES = env.int("MAX_UPLOAD_BYTES", default=10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Built reports: private (no public URL), served only through permission-checked views.
+    "reports": {"BACKEND": "reports.storage.PrivateReportStorage"},
 }
+# https://django-storages.readthedocs.io/en/latest/backends/amazon-S3.html
+# REPORTS_STORAGE=s3 keeps reports in an S3-compatible bucket (AWS, MinIO, Ceph …) instead.
+REPORTS_STORAGE = env.str("REPORTS_STORAGE", default="local")
+if REPORTS_STORAGE == "s3":
+    STORAGES["reports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+            "access_key": env.str("AWS_S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_S3_SECRET_ACCESS_KEY", default="") or None,
+            "location": env.str("AWS_REPORTS_LOCATION", default="reports"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# Minutes a report may stay queued without being started before the sweep queues it again.
+REPORTS_REQUEUE_AFTER_MINUTES = env.int("REPORTS_REQUEUE_AFTER_MINUTES", default=10)
+# A weekly report PDF up to this size is attached to the e-mail; larger ones are only linked.
+REPORTS_ATTACH_MAX_BYTES = env.int("REPORTS_ATTACH_MAX_BYTES", default=2 * 1024 * 1024)
 
 # https://django-environ.readthedocs.io/en/latest/types.html#environ-env-email-url
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Genomics Portal <portal@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's public address, for links in e-mails (reminders).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Reminders (portal.reminders / portal.notifications): days before the due date, the interval
+# while overdue, the days overdue before the owner's lead is told, the local hour of the daily
+# digest and how often a failed e-mail is tried. A kind may override the first three.
+REMINDER_OFFSETS_DAYS = tuple(env.list("REMINDER_OFFSETS_DAYS", cast=int, default=[7, 3, 1, 0]))
+REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=3)
+REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7)
+REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
+REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {
@@ -185,7 +250,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Read and act on the MoNHSR&C / NIH genomics collaboration with BGI Group. "
         "Authenticate with `Authorization: Token <key>` (create a key on your profile page "
-        "or POST /api/v1/auth/token/)."
+        "or POST /api/v1/auth/token/). Writes to versioned records need `If-Match` with the "
+        "record's ETag (428 without it, 412 when stale). A POST or PATCH may carry an "
+        "`Idempotency-Key` header: a retry with the same key gets the first answer again "
+        "(`Idempotent-Replayed: true`) instead of acting twice."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -194,12 +262,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Error answers every operation of a kind can give (401, 403, 404, 429, ...): portal/api/schema.py
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api.schema.document_error_responses",
+    ],
     # Choice sets shown by several components (an app's audiences each have a serializer).
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "delegations.models.Visit.Status",
         "ItineraryItemKindEnum": "delegations.models.ItineraryItem.Kind",
         "MouStatusEnum": "mou.models.Mou.Status",
+        "RecommendationStatusEnum": "collaboration.models.Recommendation.Status",
         "ClauseChangeKindEnum": ["added", "removed", "moved", "changed", "unchanged"],
+        "ReportKindEnum": "reports.models.Report.Kind",
+        "ReportFormatEnum": "reports.models.Report.Format",
+        "ReportStatusEnum": "reports.models.Report.Status",
     },
 }
 
@@ -224,7 +301,11 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     for _folder in (_queue_dir, _processed_dir, Path(CELERY_FILESYSTEM_DIR) / "results"):
         _folder.mkdir(parents=True, exist_ok=True)
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # An unacknowledged task (worker killed) is delivered again after this many seconds; no task
+    # is scheduled further ahead than this (the portal uses no ETA tasks beyond short retries).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -253,8 +334,54 @@ DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="genomics-demo-2026")
 # Security headers that are right in every environment.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# https://django-csp.readthedocs.io/en/latest/configuration.html (django-csp 4): no inline
+# scripts or styles anywhere; JavaScript and CSS come from our own static files.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features the portal never uses (portal.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
+    "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
+    "interest-cohort=()"
+)
+
+# Sessions end after SESSION_IDLE_SECONDS without a request: use renews them (at most once a
+# minute, portal.middleware.SessionIdleRenewalMiddleware), so an idle session expires.
+SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
+SESSION_RENEW_AFTER_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# https://django-axes.readthedocs.io/en/latest/4_configuration.html: lock a username at one
+# address after LOGIN_FAILURE_LIMIT failures, for LOGIN_COOLOFF_MINUTES.
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
+AXES_VERBOSE = False
+
+# Two-factor login (django-otp TOTP): the ministry approver and administrators must use it
+# when this is on (production's default); anyone may turn it on from their profile.
+REQUIRE_2FA_FOR_PRIVILEGED = env.bool("REQUIRE_2FA_FOR_PRIVILEGED", default=False)
+OTP_TOTP_ISSUER = "Genomics Collaboration Portal"
+
+# API retries: a POST/PATCH with an Idempotency-Key is answered once, for this long.
+IDEMPOTENCY_KEY_TTL_HOURS = env.int("IDEMPOTENCY_KEY_TTL_HOURS", default=24)
 
 LOGGING = {
     "version": 1,

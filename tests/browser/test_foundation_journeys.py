@@ -102,5 +102,5 @@ def test_pages_fit_a_phone_screen(page, ministry):
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     nav_link = page.get_by_role("link", name="API docs")
     expect(nav_link).to_be_hidden()
-    page.get_by_role("button", name="Toggle navigation").click()
+    page.get_by_role("button", name="Menu").click()
     expect(nav_link).to_be_visible()

@@ -103,9 +103,11 @@ def test_token_login_reports_missing_fields(db):
 def test_token_login_is_throttled(ministry):
     client = APIClient()
     url = reverse("api:token-login")
+    # A different username each time: the throttle counts per address, while the lockout
+    # (tests/security) counts per username and address.
     statuses = [
-        client.post(url, {"username": "ministry", "password": "nope"}, format="json").status_code
-        for _ in range(6)
+        client.post(url, {"username": f"user{i}", "password": "nope"}, format="json").status_code
+        for i in range(6)
     ]
 
     assert statuses == [400] * 5 + [429]
