@@ -70,6 +70,16 @@ def axe_violations(page) -> list[dict]:
         })"""
     )
     return [
-        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
     ]
+
+
+def serious_violations(page) -> list[dict]:
+    """The serious and critical ones among `axe_violations` (the bar every page must clear)."""
+    return [v for v in axe_violations(page) if v["impact"] in ("serious", "critical")]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from mou.models import Mou
-from tests.browser.conftest import AXE, log_in
+from tests.browser.conftest import log_in, serious_violations
 from tests.conftest import PASSWORD
 from tests.factories import (
     ActionItemFactory,
@@ -35,16 +35,6 @@ pytestmark = [
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-
-
-@pytest.fixture
-def page(browser, live_server):
-    """As conftest's page, but axe-core (injected inline) may run under the strict CSP."""
-    context = browser.new_context(base_url=live_server.url, viewport=DESKTOP, bypass_csp=True)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
 
 
 @pytest.fixture
@@ -89,22 +79,6 @@ def programme(team, nih_expert):
         title="Internal scoping visit", starts_on=today + dt.timedelta(days=90), ends_on=None
     )
     return {"visit": visit, "mou": mou}
-
-
-def serious_violations(page) -> list[dict]:
-    """axe-core's serious and critical WCAG A/AA violations in what these pages render (the
-    main content; the navigation shell has its own checks)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => await axe.run({include: [['main']]}, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
-        })"""
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def check_pages(page, role: str) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE, log_in
+from tests.browser.conftest import log_in, serious_violations
 from tests.conftest import PASSWORD
 from tests.factories import (
     ActionItemFactory,
@@ -21,35 +21,6 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def page(browser, live_server):
-    """As conftest's page, but axe-core (injected inline) may run under the strict CSP."""
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True
-    )
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
-
-
-def serious_violations(page) -> list[dict]:
-    """axe-core's serious and critical WCAG A/AA violations in what this app renders: the
-    page's main content and the navigation bar's search box (the rest of the shell has its
-    own checks)."""
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async () => await axe.run({include: [['main'], ['form[role=search]']]}, {
-            runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}
-        })"""
-    )
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _fits(page) -> bool:
