@@ -124,6 +124,9 @@ class NotificationViewSet(
             queryset = queryset.filter(read_at__isnull=True)
         elif unread in {"0", "false", "no"}:
             queryset = queryset.filter(read_at__isnull=False)
+        elif unread:
+            # A filter that is not understood must not quietly list everything.
+            raise exceptions.ValidationError({"unread": [_("Use true or false.")]})
         return queryset
 
     @extend_schema(

@@ -44,6 +44,9 @@ def test_filters_unread_and_read(api_as, nih_expert):
 
     assert [r["title"] for r in client.get(URL, {"unread": "true"}).json()["results"]] == ["Unread"]
     assert [r["title"] for r in client.get(URL, {"unread": "false"}).json()["results"]] == ["Read"]
+    unclear = client.get(URL, {"unread": "maybe"})
+    assert unclear.status_code == 400
+    assert "unread" in unclear.json()["error"]["fields"]
 
 
 def test_marks_one_as_read(api_as, nih_expert):
