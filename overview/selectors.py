@@ -712,9 +712,7 @@ class Deadline:
 
 
 def _person(user: Any) -> str:
-    if user is None:
-        return ""
-    return str(getattr(user, "display_name", "") or user.get_username())
+    return user.display_name if user is not None else ""
 
 
 def deadlines(

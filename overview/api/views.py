@@ -9,6 +9,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.api.mixins import etag_matches
 from portal.api.permissions import CanReadProgrammeStatus
 from portal.api.serializers import ErrorSerializer
 
@@ -21,16 +22,6 @@ def body_etag(data: object) -> str:
     rendered = JSONRenderer().render(data)
     digest = hashlib.sha256(rendered).hexdigest()[:40]
     return f'"{digest}"'
-
-
-def etag_matches(header: str | None, etag: str) -> bool:
-    """Whether an If-None-Match header names this ETag (weak forms and lists included)."""
-    if not header:
-        return False
-    if header.strip() == "*":
-        return True
-    candidates = [part.strip() for part in header.split(",")]
-    return any(c.removeprefix("W/") == etag for c in candidates)
 
 
 class ProgrammeStatusView(APIView):
