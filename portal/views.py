@@ -328,9 +328,6 @@ class NotificationListView(ListView):
             {"label": _("Home"), "url": reverse("home")},
             {"label": _("Notifications"), "url": None},
         ]
-        context["has_unread"] = Notification.objects.filter(
-            recipient=self.request.user, read_at__isnull=True
-        ).exists()
         return context
 
 

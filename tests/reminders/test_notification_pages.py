@@ -72,6 +72,16 @@ def test_the_page_lists_own_notifications_unread_first(
     assert reverse("notification-preferences") in page
 
 
+def test_with_everything_read_there_is_no_mark_all_button(client, nih_expert):
+    notify(nih_expert, "Read one", read=True)
+    client.force_login(nih_expert)
+
+    page = client.get(reverse("notification-list")).content.decode()
+
+    assert "Read one" in page
+    assert "Mark all as read" not in page
+
+
 def test_the_page_is_paginated_with_a_bounded_number_of_queries(
     client, nih_expert, django_assert_max_num_queries
 ):
