@@ -10,7 +10,6 @@ from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from portal.models import ApiToken, Notification
@@ -30,6 +29,7 @@ from .serializers import (
     TokenLoginSerializer,
     UserSerializer,
 )
+from .throttling import ScopedRateThrottle
 
 
 class ApiRootView(APIView):
