@@ -1,8 +1,9 @@
-"""Template helpers: Markdown rendered safely, and small display helpers."""
+"""Template helpers: Markdown rendered safely, and small display helpers (the pager's pages)."""
 
 import markdown as markdown_lib
 import nh3
 from django import template
+from django.core.paginator import Page
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -32,3 +33,10 @@ def render_markdown(text: str) -> str:
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 above
+
+
+@register.filter
+def page_links(page: Page) -> list[int | str]:
+    """The page numbers a pager shows: the first and last, and two on each side of the
+    current one, with `Paginator.ELLIPSIS` for the gaps (a list of 400 pages stays short)."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
