@@ -11,7 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Capability, PriorityArea, Recommendation
@@ -109,11 +109,13 @@ class RecommendationFilter(django_filters.FilterSet):
     def __init__(self, data: Any = None, *args: Any, viewer: Any = None, **kwargs: Any) -> None:
         super().__init__(data, *args, **kwargs)
         self.filters["priority_area"].queryset = PriorityArea.objects.visible_to(viewer).active()
+        # Everyone who wrote a visible recommendation: a semi-join (EXISTS), not a DISTINCT over
+        # every authorship row.
+        authored = Recommendation.authors.through.objects.filter(
+            user_id=OuterRef("pk"), recommendation__in=Recommendation.objects.visible_to(viewer)
+        )
         self.filters["author"].queryset = (
-            get_user_model()
-            .objects.filter(authored_recommendations__in=Recommendation.objects.visible_to(viewer))
-            .distinct()
-            .order_by("full_name", "username")
+            get_user_model().objects.filter(Exists(authored)).order_by("full_name", "username")
         )
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
