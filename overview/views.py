@@ -19,6 +19,7 @@ from collaboration import policies as collaboration_policies
 from collaboration.models import Recommendation
 from collaboration.selectors import my_work
 from portal import policies as roles
+from portal.caching import CachedContentMixin
 from portal.charts import bar_chart_svg, progress_bar_svg
 
 from . import selectors
@@ -45,10 +46,13 @@ def _link(label: str, url_name: str) -> dict[str, str] | None:
         return None
 
 
-class DashboardView(TemplateView):
-    """The landing page: a dashboard made for the viewer's role."""
+class DashboardView(CachedContentMixin, TemplateView):
+    """The landing page: a dashboard made for the viewer's role; the content is kept in the
+    read cache between writes (keyed by viewer and date, so countdowns stay right)."""
 
-    template_name = "overview/dashboard.html"
+    page_template_name = "overview/dashboard.html"
+    template_name = "overview/includes/_dashboard.html"
+    cache_name = "dashboard"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from smtplib import SMTPException
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -41,6 +41,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .caching import forget, kept
 from .models import Notification, NotificationPreference, ReminderDelivery, User
 from .reminders import DIGEST_KIND, DueItem, ReminderKind, applicable_offset, escalation_offset
 from .reminders import registry as reminder_registry
@@ -578,8 +579,29 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by(is_read, "-created_at", "-pk")
 
 
+def _unread_key(user_id: int) -> str:
+    return f"portal:unread-notifications:{user_id}"
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The bell's number, on every page: kept in the cache until one of the user's
+    notifications is added, read or removed (`unread_changed`)."""
+    return kept(
+        _unread_key(user.pk),
+        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
+    )
+
+
+def unread_changed(user_id: int, using: str | None = None) -> None:
+    """The user's unread count may have changed: the bell counts again."""
+    forget(_unread_key(user_id), using=using)
+
+
+def notification_written(
+    sender: type[Notification], instance: Notification, using: str | None = None, **kwargs: Any
+) -> None:
+    """Receiver of Notification's post_save and post_delete (connected in PortalConfig)."""
+    unread_changed(instance.recipient_id, using=using)
 
 
 @transaction.atomic
@@ -592,6 +614,7 @@ def notification_mark_read(*, notification: Notification, actor: User | None) ->
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        unread_changed(notification.recipient_id)
     return notification
 
 
@@ -600,6 +623,8 @@ def notification_mark_all_read(*, user: User, actor: User | None) -> int:
     """Mark every unread notification of the user as read; returns how many."""
     if actor is not None and actor.pk != user.pk:
         raise PermissionDenied
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    unread_changed(user.pk)
+    return marked

@@ -51,6 +51,7 @@ from portal.api.mixins import (
     IF_NONE_MATCH,
     NOT_MODIFIED,
     AvailableTransitionsMixin,
+    CachedListMixin,
     ConditionalRetrieveMixin,
     FilterListOnlyMixin,
     etag_header,
@@ -193,6 +194,7 @@ def _recommendation_data(values: dict, current: Recommendation | None = None) ->
     ),
 )
 class RecommendationViewSet(
+    CachedListMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
     AvailableTransitionsMixin,

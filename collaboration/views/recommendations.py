@@ -26,6 +26,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from portal import policies as roles
+from portal.caching import CachedContentMixin
 from portal.exceptions import DomainError, StaleVersion
 from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
@@ -234,8 +235,12 @@ class RecommendationDetailView(InternalOnlyMixin, View):
 # List -----------------------------------------------------------------------------------------
 
 
-class RecommendationListView(InternalOnlyMixin, ListView):
-    template_name = "collaboration/recommendation_list.html"
+class RecommendationListView(InternalOnlyMixin, CachedContentMixin, ListView):
+    """The list, filters and pages; the content is kept in the read cache between writes."""
+
+    page_template_name = "collaboration/recommendation_list.html"
+    template_name = "collaboration/includes/_recommendation_list.html"
+    cache_name = "recommendation-list"
     context_object_name = "recommendations"
     paginate_by = 25
 
@@ -254,8 +259,10 @@ class RecommendationListView(InternalOnlyMixin, ListView):
             self.request.GET.get(name) for name in ("q", "priority_area", "status", "author")
         )
         context["can_create"] = policies.can_create_recommendation(self.request.user)
-        context["breadcrumbs"] = _crumbs((_("Home"), reverse("home")), (_("Recommendations"), None))
         return context
+
+    def get_page_context(self) -> dict[str, Any]:
+        return {"breadcrumbs": _crumbs((_("Home"), reverse("home")), (_("Recommendations"), None))}
 
 
 # Create and edit ------------------------------------------------------------------------------

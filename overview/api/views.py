@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from portal.api.mixins import etag_matches
 from portal.api.permissions import CanReadProgrammeStatus
 from portal.api.serializers import ErrorSerializer
+from portal.caching import remember
 
 from ..selectors import programme_status
 from .serializers import ProgrammeStatusSerializer
@@ -59,8 +60,11 @@ class ProgrammeStatusView(APIView):
         },
     )
     def get(self, request):
-        data = ProgrammeStatusSerializer(programme_status(viewer=request.user)).data
-        etag = body_etag(data)
+        def compute() -> tuple[dict, str]:
+            data = ProgrammeStatusSerializer(programme_status(viewer=request.user)).data
+            return dict(data), body_etag(data)
+
+        data, etag = remember(request, "api-status", compute)
         headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
         if etag_matches(request.headers.get("If-None-Match"), etag):
             return Response(status=status.HTTP_304_NOT_MODIFIED, headers=headers)

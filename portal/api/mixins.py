@@ -1,8 +1,9 @@
 """View behaviour and schema pieces shared by every app's API.
 
 Conditional reads (`ETag` out, `If-None-Match` → 304), the caller's available workflow steps
-batched for a page of rows, filters that narrow lists only, and the OpenAPI parameters and
-error responses the endpoints document. Nothing here knows about a particular app.
+batched for a page of rows, filters that narrow lists only, lists answered from the read cache,
+and the OpenAPI parameters and error responses the endpoints document. Nothing here knows about
+a particular app.
 """
 
 from collections.abc import Iterable
@@ -17,6 +18,7 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.response import Response
 
+from portal.caching import remember
 from portal.workflow import Workflow
 
 from .concurrency import etag_for
@@ -96,16 +98,24 @@ def etag_matches(header: str | None, etag: str) -> bool:
 
 class ConditionalRetrieveMixin:
     """Versioned records: detail responses carry `ETag: "<version>"`, and a request whose
-    `If-None-Match` holds the current ETag gets 304 with no body."""
+    `If-None-Match` holds the current ETag gets 304 with no body. The ETag and the body come
+    from the read cache (portal/caching.py) while no programme record changed; it is kept per
+    user, so a cached answer is one this user was allowed (a refusal is never cached)."""
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()  # type: ignore[attr-defined]
-        etag = etag_for(instance)
+        def compute() -> tuple[str, Any]:
+            instance = self.get_object()  # type: ignore[attr-defined]
+            return etag_for(instance), self.get_serializer(instance).data  # type: ignore[attr-defined]
+
+        name = f"api-detail:{self.basename}"  # type: ignore[attr-defined]
+        etag, data = remember(request, name, compute)
         if etag_matches(request.headers.get("If-None-Match"), etag):
             response = Response(status=status.HTTP_304_NOT_MODIFIED)
             response["ETag"] = etag
             return response
-        return self.versioned_response(instance)
+        response = Response(data)
+        response["ETag"] = etag
+        return response
 
     def versioned_response(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
         """The serialized record with its ETag."""
@@ -124,6 +134,18 @@ class FilterListOnlyMixin:
         if getattr(self, "action", None) != "list":
             return queryset
         return super().filter_queryset(queryset)  # type: ignore[misc]
+
+
+class CachedListMixin:
+    """The list's page of data comes from the read cache (portal/caching.py) while no
+    programme record changed; the response is still rendered for the negotiated format."""
+
+    def list(self, request, *args, **kwargs):
+        def page() -> Any:
+            return super(CachedListMixin, self).list(request, *args, **kwargs).data  # type: ignore[misc]
+
+        name = f"api-list:{self.basename}"  # type: ignore[attr-defined]
+        return Response(remember(request, name, page))
 
 
 # Workflow steps ------------------------------------------------------------------------------

@@ -127,6 +127,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The read cache of the heaviest pages and endpoints (portal/caching.py): how long an entry
+# may live, and whose writes make every entry unreachable (app labels or app.model labels).
+# Off without Redis: a local-memory cache is not shared by the processes serving the portal.
+RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
+RESPONSE_CACHE_WATCHES = frozenset(
+    {"collaboration", "delegations", "mou", "portal.user", "portal.apitoken", "auth.group"}
+)
+
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTH_USER_MODEL = "portal.User"
 AUTHENTICATION_BACKENDS = [

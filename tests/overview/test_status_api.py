@@ -164,6 +164,7 @@ def test_internal_roles_and_api_clients_get_200(api_as, persona, name):
     assert api_as(persona(name)).get(URL).status_code == 200
 
 
+@pytest.mark.usefixtures("read_cache_off")
 def test_query_count_does_not_grow_with_the_data(api_as, api_client):
     client = api_as(api_client)
     build_programme(1)

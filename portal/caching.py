@@ -1,0 +1,226 @@
+"""A cache for the portal's heaviest reads, kept correct by one data generation.
+
+Reads far outnumber writes here: REST clients poll the status, people open their dashboard and
+the lists many times between two edits. So the heaviest reads keep what they computed in the
+shared cache, under a key made of
+
+* the **data generation**: a counter that every save, delete or many-to-many change of a
+  programme record bumps (the models of the apps named in `RESPONSE_CACHE_WATCHES`: the
+  collaboration, delegations and MoU apps, users, groups, tokens), at once and again after
+  the transaction commits;
+* who asks, in which language and time zone, on which local date;
+* the full URL, query string included, and whatever else the caller names.
+
+A write anywhere in the programme thus makes every cached answer unreachable at once. Nothing is
+invalidated item by item, so no invalidation can be forgotten. Entries also expire after
+`RESPONSE_CACHE_SECONDS`: a bound on staleness should a bump ever be lost (the cache unreachable
+during a write). Code that writes without model signals (`QuerySet.update`, `bulk_create`) on
+a watched model calls `data_changed()` itself.
+
+Nothing is cached when `RESPONSE_CACHE_SECONDS` is 0: the default without Redis, because a
+local-memory cache is not shared by the processes serving the portal and one process could not
+tell the others about a write. When the cache is unreachable the reads are computed as if
+nothing were cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Model
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+GENERATION_KEY = "portal:data-generation"
+KEY_PREFIX = "portal:read"
+_M2M_WRITES = frozenset({"post_add", "post_remove", "post_clear"})
+# Errors of an unreachable cache: Redis's own, and the socket's.
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def _enabled() -> bool:
+    return settings.RESPONSE_CACHE_SECONDS > 0
+
+
+def current_generation() -> int | None:
+    """The data generation now, or None when the cache cannot be used."""
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # A new or flushed cache starts from the clock, never from a number it had before.
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            value = cache.get(GENERATION_KEY)
+    except CACHE_ERRORS:
+        logger.warning("Read cache not used: the cache is unreachable.")
+        return None
+    return value
+
+
+def bump_generation() -> None:
+    """Make every cached read unreachable: something they may show has changed."""
+    try:
+        try:
+            cache.incr(GENERATION_KEY)
+        except ValueError:  # no generation yet (new or flushed cache)
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+    except CACHE_ERRORS:
+        logger.warning(
+            "Read cache generation not bumped: the cache is unreachable; cached reads expire "
+            "within RESPONSE_CACHE_SECONDS."
+        )
+
+
+def _watched(model: type[Model]) -> bool:
+    meta = model._meta
+    watches = settings.RESPONSE_CACHE_WATCHES
+    return meta.app_label in watches or meta.label_lower in watches
+
+
+def data_changed(using: str | None = None) -> None:
+    """Something cached reads may show has been written (inside a transaction or not)."""
+    bump_generation()
+    # Again after commit: a read that ran between the bump and the commit saw the old rows
+    # and may have cached them under the new generation.
+    transaction.on_commit(bump_generation, using=using)
+
+
+def _on_save_or_delete(sender: type[Model], using: str | None = None, **kwargs: Any) -> None:
+    if _watched(sender):
+        data_changed(using)
+
+
+def _on_m2m_changed(
+    sender: type[Model], instance: Any, action: str, using: str | None = None, **kwargs: Any
+) -> None:
+    if action in _M2M_WRITES and (_watched(type(instance)) or _watched(sender)):
+        data_changed(using)
+
+
+def connect_invalidation() -> None:
+    """Bump the generation on every write to a watched model (called once, at start-up)."""
+    post_save.connect(_on_save_or_delete, dispatch_uid="portal.caching.save")
+    post_delete.connect(_on_save_or_delete, dispatch_uid="portal.caching.delete")
+    m2m_changed.connect(_on_m2m_changed, dispatch_uid="portal.caching.m2m")
+
+
+def read_key(request: HttpRequest, name: str, *parts: object) -> str:
+    """The cache key of one read for this request. The generation is not part of it: it is
+    kept with the value, so one round trip fetches both (`remember`)."""
+    user = getattr(request, "user", None)
+    who = user.pk if user is not None and user.is_authenticated else "anonymous"
+    identity = "\0".join(
+        str(part)
+        for part in (
+            who,
+            translation.get_language(),
+            timezone.get_current_timezone_name(),
+            timezone.localdate().isoformat(),
+            request.build_absolute_uri(),
+            *parts,
+        )
+    )
+    digest = hashlib.sha256(identity.encode()).hexdigest()
+    return f"{KEY_PREFIX}:{name}:{digest}"
+
+
+def remember(request: HttpRequest, name: str, compute: Callable[[], T], *parts: object) -> T:
+    """What `compute()` returns for this request, from the cache while no watched record
+    changed; computed (and kept) otherwise. `compute` must depend only on the data, the
+    asking user, language, time zone, date, the URL and `parts`."""
+    if not _enabled():
+        return compute()
+    key = read_key(request, name, *parts)
+    try:
+        found = cache.get_many([GENERATION_KEY, key])
+    except CACHE_ERRORS:
+        logger.warning("Read cache not used: the cache is unreachable.")
+        return compute()
+    # Read before computing: a value is kept with the generation seen before its data was
+    # read, so a write that lands meanwhile makes it stale at once.
+    generation = found.get(GENERATION_KEY)
+    if generation is None:
+        generation = current_generation()
+        if generation is None:
+            return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == generation:
+        return entry[1]
+    value = compute()
+    try:
+        cache.set(key, (generation, value), timeout=settings.RESPONSE_CACHE_SECONDS)
+    except CACHE_ERRORS:
+        logger.warning("Read not cached: the cache is unreachable.")
+    return value
+
+
+def kept(key: str, compute: Callable[[], T]) -> T:
+    """A small value kept under `key` until `forget(key)` (or RESPONSE_CACHE_SECONDS); computed
+    when absent, when reads are not cached, or when the cache is unreachable. For a value only
+    some writes change (a user's unread count), where the generation would be too coarse."""
+    if not _enabled():
+        return compute()
+    try:
+        value = cache.get(key)
+    except CACHE_ERRORS:
+        return compute()
+    if value is None:
+        value = compute()
+        try:
+            cache.set(key, value, timeout=settings.RESPONSE_CACHE_SECONDS)
+        except CACHE_ERRORS:
+            logger.warning("Value not cached: the cache is unreachable.")
+    return value
+
+
+def forget(key: str, using: str | None = None) -> None:
+    """Drop a `kept` value, at once and again after commit (see `data_changed`)."""
+
+    def drop() -> None:
+        try:
+            cache.delete(key)
+        except CACHE_ERRORS:
+            logger.warning("Cached value %s not dropped: the cache is unreachable.", key)
+
+    drop()
+    transaction.on_commit(drop, using=using)
+
+
+class CachedContentMixin:
+    """For a template view: its own template renders only the page's main content, which is
+    kept in the read cache; every request renders `page_template_name` around it (showing it as
+    `{{ content }}`), so navigation, messages and the notification bell are always fresh.
+
+    The content must not hold anything tied to one request: no CSRF token (its forms use GET),
+    no messages.
+    """
+
+    page_template_name: str
+    cache_name: str
+
+    def get_page_context(self) -> dict[str, Any]:
+        """What the page around the content needs (its breadcrumbs, say)."""
+        return {}
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def content() -> str:
+            response = super(CachedContentMixin, self).get(request, *args, **kwargs)  # type: ignore[misc]
+            return str(response.rendered_content)
+
+        html = remember(request, f"page:{self.cache_name}", content)
+        context = {"content": mark_safe(html), **self.get_page_context()}  # noqa: S308 - rendered by our own templates
+        return render(request, self.page_template_name, context)
