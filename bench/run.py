@@ -1,10 +1,13 @@
 """`make bench`: seed a large programme, serve it with gunicorn, drive it with wrk, report.
 
-Steps: a fresh benchmark database (BENCH_DATABASE_URL, PostgreSQL); the demo programme grown to a
-small size, where the queries per request of each endpoint are counted; grown to the full size
-(10,000 recommendations with versions, 500 visits, 50 MoUs with versions, 20,000 action items),
-counted again; gunicorn on 127.0.0.1; wrk with several connections for a bounded time per
-endpoint, the baseline included; the programme status report as PDF and .xlsx timed on the full
+Steps: a fresh benchmark database (BENCH_DATABASE_URL, PostgreSQL) and cache (BENCH_REDIS_URL);
+the demo programme grown to a small size, where the queries each endpoint makes to compute its
+answer are counted (read cache off); grown to the full size (10,000 recommendations with
+versions, 500 visits, 50 MoUs with versions, 20,000 action items), counted again, and counted
+once more for an answer served from the read cache; gunicorn on 127.0.0.1; wrk with several
+connections for a bounded time per endpoint, the baseline included, first as the portal runs
+(read cache on, portal/caching.py), then with the read cache off, so the cost of computing
+every answer is on record too; the programme status report as PDF and .xlsx timed on the full
 data. Results go to bench/results.json and a Markdown table (bench/results.md, pasted into the
 README).
 """
@@ -60,8 +63,10 @@ def _setup() -> None:
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         sys.exit("make bench needs PostgreSQL (BENCH_DATABASE_URL).")
     _fresh_database()
+    from django.core.cache import cache
     from django.core.management import call_command
 
+    cache.clear()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("collectstatic", verbosity=0, interactive=False)
     call_command("seed_demo", force=True, verbosity=0, stdout=io.StringIO())
@@ -108,7 +113,18 @@ def _endpoints(token: str, cookie: str) -> list[dict]:
     ]  # fmt: skip
 
 
-def _queries(endpoints: list[dict]) -> list[int]:
+def _queries(endpoints: list[dict], *, read_cache: bool) -> list[int]:
+    """Queries per request, after a warm-up request: to compute the answer (read cache off),
+    or to answer from the read cache."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    seconds = settings.RESPONSE_CACHE_SECONDS if read_cache else 0
+    with override_settings(RESPONSE_CACHE_SECONDS=seconds):
+        return _count_queries(endpoints)
+
+
+def _count_queries(endpoints: list[dict]) -> list[int]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -159,8 +175,10 @@ def _warm(endpoint: dict) -> None:
             response.read()
 
 
-def _serve() -> subprocess.Popen:
+def _serve(*, read_cache: bool) -> subprocess.Popen:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    if not read_cache:
+        env["BENCH_RESPONSE_CACHE_SECONDS"] = "0"
     server = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "gunicorn", "portal.wsgi", "--bind", f"127.0.0.1:{PORT}",
          "--workers", str(WORKERS), "--log-level", "warning"],
@@ -175,6 +193,20 @@ def _serve() -> subprocess.Popen:
             time.sleep(0.3)
     server.kill()
     sys.exit("gunicorn did not start")
+
+
+def _load(endpoint: dict, *, read_cache: bool) -> dict:
+    """wrk against a fresh server: requests still queued from the previous endpoint's run
+    must not count against the next one."""
+    server = _serve(read_cache=read_cache)
+    try:
+        state = "on" if read_cache else "off"
+        print(f"Loading {endpoint['name']} for {SECONDS} s, read cache {state} …", flush=True)  # noqa: T201
+        _warm(endpoint)
+        return _wrk(endpoint)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
 
 
 def _time_reports() -> dict:
@@ -199,12 +231,15 @@ def _time_reports() -> dict:
 
 def _markdown(results: dict) -> str:
     lines = [
-        "| Endpoint | req/s | p50 ms | p95 ms | × baseline | queries @ small | queries @ full |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| Endpoint | req/s | p50 ms | p95 ms | × baseline | uncached req/s | uncached × baseline "
+        "| queries @ small | queries @ full | queries, cached |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines.extend(
         f"| {row['name']} | {row['rps']:.0f} | {row['p50_ms']:.1f} | {row['p95_ms']:.1f} | "
-        f"{row['ratio_to_baseline']:.2f} | {row['queries_small']} | {row['queries_full']} |"
+        f"{row['ratio_to_baseline']:.2f} | {row['uncached_rps']:.0f} | "
+        f"{row['uncached_ratio_to_baseline']:.2f} | {row['queries_small']} | "
+        f"{row['queries_full']} | {row['queries_cached']} |"
         for row in results["endpoints"]
     )
     reports = results["reports"]
@@ -217,6 +252,12 @@ def _markdown(results: dict) -> str:
         f"Data: {results['size']}. Load: wrk, {CONNECTIONS} connections, {THREADS} threads, "
         f"{SECONDS} s per endpoint; gunicorn with {WORKERS} workers on 127.0.0.1; "
         f"{os.cpu_count()} cores.",
+        "",
+        "req/s, p50, p95 and × baseline: the portal as it runs, with the read cache on "
+        "(portal/caching.py; every request still authenticates and renders its page frame). "
+        "Uncached: the same load with the read cache off, every answer computed. Queries @ small "
+        "and @ full: what computing one answer takes at 100 recommendations and at the full "
+        "size; cached: what an answer served from the read cache takes.",
     ]
     return "\n".join(lines) + "\n"
 
@@ -232,37 +273,36 @@ def main() -> None:
     token, cookie = _credentials()
     grow_to(Size.small())
     endpoints = _endpoints(token, cookie)
-    small = _queries(endpoints)
+    small = _queries(endpoints, read_cache=False)
     print("Growing the programme to the full size …", flush=True)  # noqa: T201
     grow_to(Size.full())
     endpoints = _endpoints(token, cookie)
-    full = _queries(endpoints)
+    full = _queries(endpoints, read_cache=False)
+    cached = _queries(endpoints, read_cache=True)
 
     from django.db import connections
 
     connections.close_all()
-    measured = []
-    for endpoint in endpoints:
-        # A fresh server per endpoint: requests still queued from the previous endpoint's run
-        # must not count against the next one.
-        server = _serve()
-        try:
-            print(f"Loading {endpoint['name']} for {SECONDS} s …", flush=True)  # noqa: T201
-            _warm(endpoint)
-            measured.append(_wrk(endpoint))
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=60)
+    measured = [_load(endpoint, read_cache=True) for endpoint in endpoints]
+    # The same load with the read cache off: every request computes its answer.
+    uncached = [
+        _load(endpoint, read_cache=False) if not endpoint.get("baseline") else measured[0]
+        for endpoint in endpoints
+    ]
 
     baseline_rps = measured[0]["rps"]
     rows = []
-    for endpoint, summary, q_small, q_full in zip(endpoints, measured, small, full, strict=True):
+    for endpoint, summary, cold, q_small, q_full, q_cached in zip(
+        endpoints, measured, uncached, small, full, cached, strict=True
+    ):
         rows.append({
             "name": endpoint["name"], "path": endpoint["path"], "is_list": endpoint["list"],
             "rps": summary["rps"], "p50_ms": summary["p50_us"] / 1000,
             "p95_ms": summary["p95_us"] / 1000, "requests": summary["requests"],
             "ratio_to_baseline": summary["rps"] / baseline_rps if baseline_rps else 0.0,
-            "queries_small": q_small, "queries_full": q_full,
+            "uncached_rps": cold["rps"], "uncached_p50_ms": cold["p50_us"] / 1000,
+            "uncached_ratio_to_baseline": cold["rps"] / baseline_rps if baseline_rps else 0.0,
+            "queries_small": q_small, "queries_full": q_full, "queries_cached": q_cached,
         })  # fmt: skip
     results = {
         "size": asdict(Size.full()),
