@@ -131,13 +131,22 @@ def programme_status_pdf(status: ProgrammeStatus, *, report: Report) -> bytes:
     return html_to_pdf(html)
 
 
-def action_items_pdf(rows: list[selectors.ActionItemRow], *, report: Report) -> bytes:
-    """The action items export as a PDF table, overdue ones marked."""
+def action_items_pdf(
+    rows: list[selectors.ActionItemRow],
+    *,
+    report: Report,
+    limit: int = selectors.PDF_ACTION_ITEMS_LIMIT,
+) -> bytes:
+    """The action items as a PDF table, overdue ones marked; at most `limit` rows, open ones
+    first (the counts cover every row; the spreadsheet lists them all)."""
+    shown = selectors.action_items_for_pdf(rows, limit)
     html = render_to_string(
         "reports/action_items_pdf.html",
         {
             **_header_context(report),
-            "rows": rows,
+            "rows": shown,
+            "total": len(rows),
+            "open_count": sum(1 for row in rows if row.is_open),
             "overdue_count": sum(1 for row in rows if row.is_overdue),
         },
     )

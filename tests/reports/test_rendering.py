@@ -6,8 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from reports import selectors
 from reports.models import Report
-from reports.rendering import render_report
+from reports.rendering import action_items_pdf, render_report
+from tests.factories import ActionItemFactory
 
 from .factories import ReportFactory, programme_dataset
 from .helpers import pdf_text, rows_of, workbook
@@ -99,3 +101,23 @@ def test_action_items_pdf_lists_items_and_marks_the_overdue_one(ministry):
     assert "Send the sample transfer agreement" in text
     assert "overdue by 5 days" in text
     assert timezone.localdate().strftime("%Y") in text
+
+
+def test_action_items_pdf_lists_open_items_first_up_to_its_limit_and_points_to_the_workbook(
+    ministry,
+):
+    data = programme_dataset()
+    ActionItemFactory(
+        title="Closed long ago", done=True, due_on=timezone.localdate() - dt.timedelta(days=30)
+    )
+    report = ReportFactory(requested_by=ministry, kind=Report.Kind.ACTION_ITEMS)
+    rows = selectors.action_item_export_rows(viewer=ministry)
+
+    text = " ".join(pdf_text(action_items_pdf(rows, report=report, limit=2)).split())
+
+    assert len(rows) == 3
+    assert "This PDF lists 2 of the 3 action items, open ones first" in text
+    assert "The spreadsheet (.xlsx) of this report lists every one." in text
+    assert data.overdue_item.title in text
+    assert "HYPERLINK" in text  # the upcoming item, open
+    assert "Closed long ago" not in text  # due first, but done
