@@ -35,13 +35,31 @@ def _request_hash(request: HttpRequest) -> str:
     digest.update(request.method.encode() if request.method else b"")
     digest.update(b"\0" + request.get_full_path().encode() + b"\0")
     content_type = request.META.get("CONTENT_TYPE", "")
-    if content_type.startswith("multipart/"):
-        # Uploads may be larger than what Django reads into memory: the boundary and length
-        # stand for the body (a retry resends the same bytes).
+    if content_type.startswith("multipart/") and request.method == "POST":
+        _hash_form(digest, request)
+    elif content_type.startswith("multipart/"):
+        # Django parses forms of POSTs only; reading this body here would leave nothing for
+        # the API's parser, so its length stands for it.
         digest.update(content_type.encode() + request.META.get("CONTENT_LENGTH", "").encode())
     else:
         digest.update(request.body)
     return digest.hexdigest()
+
+
+def _hash_form(digest: Any, request: HttpRequest) -> None:
+    """A multipart POST by what it carries, not by its bytes: every client picks a new random
+    boundary for each attempt, so a retry's bytes differ. Uploads are read in chunks (large
+    ones from their temporary files); DRF reuses the parsed form (`request.POST`/`FILES`)."""
+    for name, values in sorted(request.POST.lists()):
+        for value in values:
+            digest.update(b"field\0" + name.encode() + b"\0" + value.encode() + b"\0")
+    for name, files in sorted(request.FILES.lists()):
+        for upload in files:
+            digest.update(b"file\0" + name.encode() + b"\0" + (upload.name or "").encode())
+            for chunk in upload.chunks():
+                digest.update(chunk)
+            upload.seek(0)
+            digest.update(b"\0")
 
 
 def _api_user(request: HttpRequest) -> Any:

@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test.client import encode_multipart
 from django.urls import reverse
 
 from mou.models import Clause, Mou, MouTransition
@@ -527,3 +528,39 @@ def test_list_query_count_is_flat_for_10_and_200_mous(
     assert small.status_code == large.status_code == 200
     assert (small.json()["count"], large.json()["count"]) == (10, 200)
     assert large.json()["results"][0]["current_version"] == 1
+
+
+def _multipart(client, mou, content, *, boundary, key):
+    """A raw multipart POST with the client's own boundary (each real client picks a new one
+    for every attempt)."""
+    body = encode_multipart(boundary, {"file": SimpleUploadedFile("copy.pdf", content)})
+    return client.post(
+        url("verify", mou),
+        body,
+        content_type=f"multipart/form-data; boundary={boundary}",
+        HTTP_IDEMPOTENCY_KEY=key,
+    )
+
+
+def test_a_retried_upload_with_a_new_boundary_is_replayed_and_another_file_is_refused(
+    api_as, ministry, signed
+):
+    client = api_as(ministry)
+    tampered = PDF[:-2] + b"X\n"  # same length, other bytes
+
+    first = _multipart(client, signed, PDF, boundary="attempt-one", key="verify-1")
+    retry = _multipart(client, signed, PDF, boundary="attempt-two", key="verify-1")
+    other = _multipart(client, signed, tampered, boundary="attempt-one", key="verify-1")
+
+    assert first.status_code == retry.status_code == 200
+    assert retry["Idempotent-Replayed"] == "true"
+    assert (
+        retry.json()
+        == first.json()
+        == {
+            "matches": True,
+            "sha256": hashlib.sha256(PDF).hexdigest(),
+        }
+    )
+    assert other.status_code == 422
+    assert other.json()["error"]["code"] == "idempotency_key_reused"
