@@ -274,6 +274,11 @@ class Recommendation(TimeStampedModel, VersionedModel, ArchivableModel):
 
     `version` is the optimistic-concurrency token (every change bumps it); `revision` counts
     the saved texts, each kept as a RecommendationVersion.
+
+    On PostgreSQL the table also has a generated `search_vector` column over the searched text
+    fields (search/migrations/0001). PostgreSQL refuses to change the type of a column that a
+    generated column reads: a migration altering one of them drops `search_vector` first and
+    adds it again after.
     """
 
     class Status(models.TextChoices):
@@ -475,7 +480,10 @@ class Decision(TimeStampedModel):
 
 
 class ActionItem(TimeStampedModel, VersionedModel, ArchivableModel):
-    """Something a named person must do by a date, optionally linked to any portal record."""
+    """Something a named person must do by a date, optionally linked to any portal record.
+
+    On PostgreSQL, `title` and `description` feed a generated `search_vector` column (see
+    Recommendation about altering them)."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

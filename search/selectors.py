@@ -23,6 +23,7 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
+    SearchVectorField,
 )
 from django.db import connections
 from django.db.models import (
@@ -31,6 +32,7 @@ from django.db.models import (
     Count,
     F,
     FloatField,
+    Func,
     IntegerField,
     Q,
     QuerySet,
@@ -39,6 +41,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -130,6 +133,9 @@ class _Source:
     plain: Sequence[str] = ()  # matched with icontains only (Chinese text)
     url: Callable[[Any], str] = lambda obj: obj.get_absolute_url()
     status: Callable[[Any], str] = lambda obj: ""
+    # On PostgreSQL, the table's generated column holding exactly the `weighted` vector
+    # (search/migrations/0001), matched through its GIN index and ranked without recomputing.
+    stored_vector: bool = False
 
     @property
     def text_fields(self) -> list[str]:
@@ -157,6 +163,7 @@ def _recommendations(viewer: Any) -> _Source:
             ("official_reference", "B"),
         ],
         status=_status,
+        stored_vector=True,
     )
 
 
@@ -232,6 +239,7 @@ def _action_items(viewer: Any) -> _Source:
         title="title",
         weighted=[("title", "A"), ("description", "B")],
         status=_status,
+        stored_vector=True,
     )
 
 
@@ -323,6 +331,15 @@ def _uses_full_text(queryset: QuerySet[Any], query: str) -> bool:
     return connections[queryset.db].vendor == "postgresql" and not _CJK.search(query)
 
 
+def weighted_vector(weighted: Sequence[tuple[str, str]]) -> Any:
+    """The weighted full-text vector of the fields, as the search matches and ranks it."""
+    vector: Any = None
+    for name, weight in weighted:
+        part = SearchVector(name, weight=weight, config=CONFIG)
+        vector = part if vector is None else vector + part
+    return vector
+
+
 def _run(source: _Source, kind: str, query: str, *, offset: int, limit: int) -> KindResult:
     """One query: the kind's matching rows, best first, each carrying the kind's total."""
     terms = _terms(query) or [query]
@@ -330,10 +347,17 @@ def _run(source: _Source, kind: str, query: str, *, offset: int, limit: int) -> 
     english = [name for name, _weight in source.weighted]
     if _uses_full_text(queryset, query):
         search_query = SearchQuery(query, search_type="websearch", config=CONFIG)
-        vector: Any = None
-        for name, weight in source.weighted:
-            part = SearchVector(name, weight=weight, config=CONFIG)
-            vector = part if vector is None else vector + part
+        vector: Any = weighted_vector(source.weighted)
+        title_vector: Any = SearchVector(source.title, config=CONFIG)
+        if source.stored_vector:
+            table = connections[queryset.db].ops.quote_name(queryset.model._meta.db_table)
+            # Only the model's own table name goes into the SQL.
+            column = f"{table}.search_vector"
+            vector = RawSQL(column, [], output_field=SearchVectorField())  # noqa: S611
+            # The title is the one field of weight A: its words, kept in the stored vector.
+            title_vector = Func(
+                vector, Value("{a}"), function="ts_filter", output_field=SearchVectorField()
+            )
         match = Q(_sv=search_query)
         if source.plain:
             match |= _icontains(source.plain, terms)
@@ -345,7 +369,7 @@ def _run(source: _Source, kind: str, query: str, *, offset: int, limit: int) -> 
                 parts += [F(name), Value(" … ")]
             document = Concat(*parts[:-1], output_field=TextField())
         queryset = (
-            queryset.annotate(_sv=vector, _title_sv=SearchVector(source.title, config=CONFIG))
+            queryset.annotate(_sv=vector, _title_sv=title_vector)
             .filter(match)
             .annotate(
                 _rank=SearchRank(vector, search_query),
