@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet, Sum
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from portal.recording import add_months
 
@@ -51,7 +53,7 @@ def visit_detail_queryset(*, viewer: User | Any) -> QuerySet[Visit]:
 @dataclass(frozen=True)
 class Check:
     key: str
-    label: str
+    label: str | Promise  # lazy: translated where it is shown
     ok: bool
     detail: str = ""
 
@@ -74,16 +76,28 @@ class MemberReadiness:
         return sum(1 for check in self.checks if check.ok)
 
 
+# The checklist's labels, translated only where they are shown (a status of 500 visits reads
+# thousands of checks and shows none of their labels).
+_LABELS = {
+    "passport": gettext_lazy("Passport valid"),
+    "visa_applied": gettext_lazy("Visa applied"),
+    "visa_issued": gettext_lazy("Visa issued"),
+    "travel_approval": gettext_lazy("Travel approval"),
+    "tickets": gettext_lazy("Tickets"),
+    "insurance": gettext_lazy("Insurance"),
+}
+
+
 def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
     """The travel checklist of one member: passport valid six months past return, visa applied
     and issued, travel approval, tickets, insurance."""
     checks = []
     if member.passport_expires_on is None:
         checks.append(
-            Check("passport", _("Passport valid"), False, _("Passport expiry date not recorded."))
+            Check("passport", _LABELS["passport"], False, _("Passport expiry date not recorded."))
         )
     elif visit.ends_on is None:
-        checks.append(Check("passport", _("Passport valid"), True, _("Return date not set yet.")))
+        checks.append(Check("passport", _LABELS["passport"], True, _("Return date not set yet.")))
     else:
         needed = add_months(visit.ends_on, PASSPORT_MONTHS_PAST_RETURN)
         ok = member.passport_expires_on >= needed
@@ -95,14 +109,15 @@ def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
             )
             % {"expiry": member.passport_expires_on.isoformat(), "needed": needed.isoformat()}
         )
-        checks.append(Check("passport", _("Passport valid"), ok, detail))
-    checks.append(Check("visa_applied", _("Visa applied"), member.visa_applied_on is not None))
-    checks.append(Check("visa_issued", _("Visa issued"), member.visa_issued_on is not None))
-    checks.append(
-        Check("travel_approval", _("Travel approval"), member.travel_approval_on is not None)
-    )
-    checks.append(Check("tickets", _("Tickets"), member.tickets_issued_on is not None))
-    checks.append(Check("insurance", _("Insurance"), member.insurance_on is not None))
+        checks.append(Check("passport", _LABELS["passport"], ok, detail))
+    for code, done_on in (
+        ("visa_applied", member.visa_applied_on),
+        ("visa_issued", member.visa_issued_on),
+        ("travel_approval", member.travel_approval_on),
+        ("tickets", member.tickets_issued_on),
+        ("insurance", member.insurance_on),
+    ):
+        checks.append(Check(code, _LABELS[code], done_on is not None))
     return MemberReadiness(member, checks)
 
 
