@@ -8,6 +8,7 @@ import zoneinfo
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet, Sum
@@ -124,7 +125,8 @@ def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
 @dataclass(frozen=True)
 class VisitReadiness:
     members: list[MemberReadiness]
-    blockers: list[str] = field(default_factory=list)
+    # What blocks the visit as a whole (no members, no head), after the members' blockers.
+    problems: list[str] = field(default_factory=list)
 
     @property
     def ready_count(self) -> int:
@@ -137,26 +139,36 @@ class VisitReadiness:
         return round(100 * done / total) if total else 0
 
     @property
+    def blocker_count(self) -> int:
+        return sum(len(row.blockers) for row in self.members) + len(self.problems)
+
+    @cached_property
+    def blockers(self) -> list[str]:
+        """Everything that blocks departure, as sentences (built when shown)."""
+        by_member = [
+            f"{row.member.name}: {check.detail or check.label}"
+            for row in self.members
+            for check in row.blockers
+        ]
+        return by_member + self.problems
+
+    @property
     def is_ready(self) -> bool:
-        return bool(self.members) and not self.blockers
+        return bool(self.members) and not self.blocker_count
 
 
 def visit_readiness(visit: Visit, members: list[DelegationMember] | None = None) -> VisitReadiness:
-    """Readiness per member and overall, with the list of what blocks departure."""
+    """Readiness per member and overall, with what blocks departure."""
     rows = [
         member_readiness(m, visit)
         for m in (members if members is not None else visit.members.filter(is_active=True))
     ]
-    blockers = [
-        f"{row.member.name}: {check.detail or check.label}"
-        for row in rows
-        for check in row.blockers
-    ]
+    problems = []
     if not rows:
-        blockers.append(_("No delegation members yet."))
+        problems.append(_("No delegation members yet."))
     elif not any(row.member.role == DelegationMember.Role.HEAD for row in rows):
-        blockers.append(_("No head of delegation."))
-    return VisitReadiness(rows, blockers)
+        problems.append(_("No head of delegation."))
+    return VisitReadiness(rows, problems)
 
 
 # Itinerary -----------------------------------------------------------------------------------

@@ -426,7 +426,7 @@ def _visits(viewer: User | Any) -> tuple[VisitStatus, ...]:
                     logistics_done=visit.logistics_done,
                     logistics_total=visit.logistics_total,
                     percent=readiness.percent,
-                    blockers=len(readiness.blockers),
+                    blockers=readiness.blocker_count,
                     is_ready=readiness.is_ready,
                 ),
             )

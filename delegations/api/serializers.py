@@ -207,8 +207,7 @@ def readiness_body(readiness: selectors.VisitReadiness) -> dict[str, Any]:
             for check in checks
             if not check["ok"]
         ]
-    # After the members' own blockers, visit_readiness adds the visit-wide ones.
-    blockers += readiness.blockers[len(blockers) :]
+    blockers += readiness.problems  # then the visit-wide ones
     summary = {
         "member_count": len(readiness.members),
         "ready_count": readiness.ready_count,
