@@ -6,7 +6,21 @@ check groups, views pass the answers in.
 
 from typing import Any
 
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db import connections
+from django.db.models import Q, QuerySet
+
 from .models import Role
+
+
+def with_role_names(users: QuerySet) -> QuerySet:
+    """Users with their role names read in the same query (PostgreSQL), so `role_names` asks
+    nothing more; other databases read them on first use."""
+    if connections[users.db].vendor != "postgresql":
+        return users
+    return users.annotate(
+        _role_list=ArrayAgg("groups__name", filter=Q(groups__isnull=False), default=[])
+    )
 
 
 def role_names(user: Any) -> frozenset[str]:
@@ -15,7 +29,11 @@ def role_names(user: Any) -> frozenset[str]:
         return frozenset()
     cached = getattr(user, "_portal_role_names", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        listed = getattr(user, "_role_list", None)
+        if listed is not None:
+            cached = frozenset(listed)
+        else:
+            cached = frozenset(user.groups.values_list("name", flat=True))
         user._portal_role_names = cached
     return cached
 

@@ -1,6 +1,8 @@
 """Each role sees the navigation it may use, and nothing else (one table)."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -47,3 +49,15 @@ def test_home_page_query_count_is_small(client, ministry, django_assert_max_num_
     # Home is the ministry's dashboard: a fixed set of aggregate reads (see tests/overview).
     with django_assert_max_num_queries(45):
         assert client.get(reverse("home")).status_code == 200
+
+
+def test_the_signed_in_user_and_their_roles_come_in_one_query(client, nih_lead):
+    if connection.vendor != "postgresql":
+        pytest.skip("roles are read with the user on PostgreSQL")
+    client.force_login(nih_lead)
+
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("profile")).content.decode()
+
+    assert "NIH lead" in html
+    assert not [q for q in queries.captured_queries if 'SELECT "auth_group"."name"' in q["sql"]]
