@@ -57,32 +57,72 @@ def _enabled() -> bool:
     return settings.RESPONSE_CACHE_SECONDS > 0
 
 
-def current_generation() -> int | None:
-    """The data generation now, or None when the cache cannot be used."""
+def _current_stamp(stamp_key: str) -> int | None:
+    """The stamp under `stamp_key` now, or None when the cache cannot be used."""
     try:
-        value = cache.get(GENERATION_KEY)
+        value = cache.get(stamp_key)
         if value is None:
             # A new or flushed cache starts from the clock, never from a number it had before.
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            value = cache.get(GENERATION_KEY)
+            cache.add(stamp_key, time.time_ns(), timeout=None)
+            value = cache.get(stamp_key)
     except CACHE_ERRORS:
         logger.warning("Read cache not used: the cache is unreachable.")
         return None
     return value
 
 
-def bump_generation() -> None:
-    """Make every cached read unreachable: something they may show has changed."""
+def _bump(stamp_key: str) -> None:
+    """Move the stamp on: every value kept under the old one is stale."""
     try:
         try:
-            cache.incr(GENERATION_KEY)
-        except ValueError:  # no generation yet (new or flushed cache)
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            cache.incr(stamp_key)
+        except ValueError:  # no stamp yet (new or flushed cache)
+            cache.add(stamp_key, time.time_ns(), timeout=None)
     except CACHE_ERRORS:
         logger.warning(
-            "Read cache generation not bumped: the cache is unreachable; cached reads expire "
-            "within RESPONSE_CACHE_SECONDS."
+            "Read cache stamp %s not moved on: the cache is unreachable; cached reads expire "
+            "within RESPONSE_CACHE_SECONDS.",
+            stamp_key,
         )
+
+
+def _bump_now_and_after_commit(stamp_key: str, using: str | None) -> None:
+    _bump(stamp_key)
+    # Again after commit: a read that ran between the bump and the commit saw the old rows
+    # and may have kept them under the new stamp.
+    transaction.on_commit(lambda: _bump(stamp_key), using=using)
+
+
+def _versioned(stamp_key: str, key: str, compute: Callable[[], T]) -> T:
+    """The value kept under `key` while the stamp under `stamp_key` has not moved; computed
+    and kept otherwise. Stamp and value come in one round trip; the stamp is read before
+    computing, so a write that lands meanwhile makes the new value stale at once."""
+    if not _enabled():
+        return compute()
+    try:
+        found = cache.get_many([stamp_key, key])
+    except CACHE_ERRORS:
+        logger.warning("Read cache not used: the cache is unreachable.")
+        return compute()
+    stamp = found.get(stamp_key)
+    if stamp is None:
+        stamp = _current_stamp(stamp_key)
+        if stamp is None:
+            return compute()
+    entry = found.get(key)
+    if entry is not None and entry[0] == stamp:
+        return entry[1]
+    value = compute()
+    try:
+        cache.set(key, (stamp, value), timeout=settings.RESPONSE_CACHE_SECONDS)
+    except CACHE_ERRORS:
+        logger.warning("Read not cached: the cache is unreachable.")
+    return value
+
+
+def current_generation() -> int | None:
+    """The data generation now, or None when the cache cannot be used."""
+    return _current_stamp(GENERATION_KEY)
 
 
 def _watched(model: type[Model]) -> bool:
@@ -92,11 +132,9 @@ def _watched(model: type[Model]) -> bool:
 
 
 def data_changed(using: str | None = None) -> None:
-    """Something cached reads may show has been written (inside a transaction or not)."""
-    bump_generation()
-    # Again after commit: a read that ran between the bump and the commit saw the old rows
-    # and may have cached them under the new generation.
-    transaction.on_commit(bump_generation, using=using)
+    """Something cached reads may show has been written (inside a transaction or not): the
+    data generation moves on at once and again after commit."""
+    _bump_now_and_after_commit(GENERATION_KEY, using)
 
 
 def _on_save_or_delete(sender: type[Model], using: str | None = None, **kwargs: Any) -> None:
@@ -140,64 +178,22 @@ def read_key(request: HttpRequest, name: str, *parts: object) -> str:
 
 def remember(request: HttpRequest, name: str, compute: Callable[[], T], *parts: object) -> T:
     """What `compute()` returns for this request, from the cache while no watched record
-    changed; computed (and kept) otherwise. `compute` must depend only on the data, the
-    asking user, language, time zone, date, the URL and `parts`."""
-    if not _enabled():
-        return compute()
-    key = read_key(request, name, *parts)
-    try:
-        found = cache.get_many([GENERATION_KEY, key])
-    except CACHE_ERRORS:
-        logger.warning("Read cache not used: the cache is unreachable.")
-        return compute()
-    # Read before computing: a value is kept with the generation seen before its data was
-    # read, so a write that lands meanwhile makes it stale at once.
-    generation = found.get(GENERATION_KEY)
-    if generation is None:
-        generation = current_generation()
-        if generation is None:
-            return compute()
-    entry = found.get(key)
-    if entry is not None and entry[0] == generation:
-        return entry[1]
-    value = compute()
-    try:
-        cache.set(key, (generation, value), timeout=settings.RESPONSE_CACHE_SECONDS)
-    except CACHE_ERRORS:
-        logger.warning("Read not cached: the cache is unreachable.")
-    return value
+    changed (the data generation); computed and kept otherwise. `compute` must depend only on
+    the data, the asking user, language, time zone, date, the URL and `parts`."""
+    return _versioned(GENERATION_KEY, read_key(request, name, *parts), compute)
 
 
 def kept(key: str, compute: Callable[[], T]) -> T:
-    """A small value kept under `key` until `forget(key)` (or RESPONSE_CACHE_SECONDS); computed
-    when absent, when reads are not cached, or when the cache is unreachable. For a value only
-    some writes change (a user's unread count), where the generation would be too coarse."""
-    if not _enabled():
-        return compute()
-    try:
-        value = cache.get(key)
-    except CACHE_ERRORS:
-        return compute()
-    if value is None:
-        value = compute()
-        try:
-            cache.set(key, value, timeout=settings.RESPONSE_CACHE_SECONDS)
-        except CACHE_ERRORS:
-            logger.warning("Value not cached: the cache is unreachable.")
-    return value
+    """A value kept under `key` until `forget(key)` (or RESPONSE_CACHE_SECONDS): for a value
+    only some writes change (a user's unread count), where the generation would be too
+    coarse. Computed when reads are not cached or the cache is unreachable."""
+    return _versioned(f"{key}:stamp", key, compute)
 
 
 def forget(key: str, using: str | None = None) -> None:
-    """Drop a `kept` value, at once and again after commit (see `data_changed`)."""
-
-    def drop() -> None:
-        try:
-            cache.delete(key)
-        except CACHE_ERRORS:
-            logger.warning("Cached value %s not dropped: the cache is unreachable.", key)
-
-    drop()
-    transaction.on_commit(drop, using=using)
+    """The value `kept` under `key` is stale: at once, and again after commit (see
+    `data_changed`)."""
+    _bump_now_and_after_commit(f"{key}:stamp", using)
 
 
 class CachedContentMixin:

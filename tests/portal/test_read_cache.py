@@ -74,6 +74,31 @@ def test_a_read_is_computed_once_until_a_watched_record_changes(ministry):
     )
 
 
+def test_a_value_computed_while_a_write_lands_is_not_served_afterwards(ministry):
+    """The write's invalidation runs between the read of the data and the keeping of the
+    value: the value kept is already stale, and the next read computes again."""
+    request = _request(ministry)
+    counts = {"read": 0, "kept": 0}
+
+    def read():
+        counts["read"] += 1
+        if counts["read"] == 1:
+            RecommendationFactory()  # lands while the first answer is being computed
+        return counts["read"]
+
+    def count():
+        counts["kept"] += 1
+        if counts["kept"] == 1:
+            caching.forget("test:unread")
+        return counts["kept"]
+
+    first_read, second_read = (caching.remember(request, "test", read) for _ in range(2))
+    first_kept, second_kept = (caching.kept("test:unread", count) for _ in range(2))
+
+    assert (first_read, second_read) == (1, 2)
+    assert (first_kept, second_kept) == (1, 2)
+
+
 @pytest.mark.parametrize(
     "write",
     [
