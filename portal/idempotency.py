@@ -14,6 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -100,7 +101,15 @@ class IdempotencyKeyMiddleware:
         user = _api_user(request)
         if user is None:  # anonymous: authentication answers (401) as usual
             return self.get_response(request)
-        request_hash = _request_hash(request)
+        try:
+            request_hash = _request_hash(request)
+        except MultiPartParserError as error:
+            # The same answer, in the API's error format, as without the header.
+            return _error(
+                400,
+                "invalid",
+                _("The multipart form could not be read: %(error)s") % {"error": error},
+            )
         try:
             with transaction.atomic():
                 record = IdempotencyKey.objects.create(

@@ -28,6 +28,7 @@ from mou.services import (
     signature_record,
     signed_copy_upload,
 )
+from portal.models import IdempotencyKey
 from tests.factories import ClauseFactory, MouFactory, ProgrammeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -564,3 +565,19 @@ def test_a_retried_upload_with_a_new_boundary_is_replayed_and_another_file_is_re
     )
     assert other.status_code == 422
     assert other.json()["error"]["code"] == "idempotency_key_reused"
+
+
+def test_an_unreadable_upload_with_an_idempotency_key_is_a_clear_400_and_keeps_nothing(
+    api_as, ministry, signed
+):
+    response = api_as(ministry).post(
+        url("verify", signed),
+        b"--x\r\nContent-Disposition: form-data; name=file",
+        content_type="multipart/form-data",  # no boundary: the body cannot be parsed
+        HTTP_IDEMPOTENCY_KEY="broken-1",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid"
+    assert "multipart form could not be read" in response.json()["error"]["message"]
+    assert not IdempotencyKey.objects.exists()
