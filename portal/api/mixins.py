@@ -110,18 +110,18 @@ class ConditionalRetrieveMixin:
         name = f"api-detail:{self.basename}"  # type: ignore[attr-defined]
         etag, data = remember(request, name, compute)
         if etag_matches(request.headers.get("If-None-Match"), etag):
-            response = Response(status=status.HTTP_304_NOT_MODIFIED)
-            response["ETag"] = etag
-            return response
-        response = Response(data)
-        response["ETag"] = etag
-        return response
+            return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
+        return _with_etag(Response(data), etag)
 
     def versioned_response(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
         """The serialized record with its ETag."""
-        response = Response(self.get_serializer(instance).data, status=code)  # type: ignore[attr-defined]
-        response["ETag"] = etag_for(instance)
-        return response
+        data = self.get_serializer(instance).data  # type: ignore[attr-defined]
+        return _with_etag(Response(data, status=code), etag_for(instance))
+
+
+def _with_etag(response: Response, etag: str) -> Response:
+    response["ETag"] = etag
+    return response
 
 
 # Lists ---------------------------------------------------------------------------------------
