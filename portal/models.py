@@ -134,6 +134,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    # Created after the owner proved a second factor (a code at token login, or a verified web
+    # session). Whoever must use two-factor login can use only such tokens.
+    is_two_factor_verified = models.BooleanField(_("two-factor verified"), default=False)
 
     history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
 

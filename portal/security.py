@@ -5,15 +5,16 @@ import time
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django_otp import user_has_device
+from django_otp import match_token, user_has_device
 
 from . import policies
+from .exceptions import DomainError
 
 TWO_FACTOR_SESSION_KEY = "_portal_two_factor_step"
 _UNKNOWN = "unknown"
@@ -115,3 +116,77 @@ def _end_access_on_deactivation(sender: Any, instance: Any, **kwargs: Any) -> No
 def two_factor_required(user: Any) -> bool:
     """Whether this user's role must use two-factor login."""
     return bool(settings.REQUIRE_2FA_FOR_PRIVILEGED and is_privileged(user))
+
+
+# Two factors on every way in: the web login, the token endpoint and every token. ---------------
+
+
+class SecondFactorRequired(DomainError):
+    """Token login for someone who must use two factors, without a valid current code."""
+
+    code = "otp_required"
+    status_code = 400
+
+
+def two_factor_applies(user: Any) -> bool:
+    """Whether this user must give a second factor to get in: they turned it on, or their role
+    requires it."""
+    return bool(user_has_device(user, confirmed=True) or two_factor_required(user))
+
+
+def second_factor_check(request: HttpRequest, user: Any, code: str) -> Any:
+    """The user's device that accepts `code` now, or None.
+
+    A code is good once (django-otp's TOTP devices refuse a code at or before the last one
+    used), and a wrong code counts as a failed login towards the lockout, as a wrong password
+    does, so the six digits cannot be guessed by trying.
+    """
+    device = match_token(user, (code or "").strip()) if code and code.strip() else None
+    if device is None:
+        user_login_failed.send(
+            sender=__name__,
+            credentials={"username": user.get_username()},
+            request=request,
+        )
+    return device
+
+
+def token_login_second_factor(request: HttpRequest, user: Any, code: str) -> bool:
+    """At the token endpoint, after a correct password: demand what the web login demands.
+
+    Returns whether a second factor was proved (the new token is marked so). Raises
+    SecondFactorRequired when the user must use two factors and `code` is missing or wrong,
+    or when their role requires two-factor login they have not set up yet.
+    """
+    if user_has_device(user, confirmed=True):
+        if not (code or "").strip():
+            raise SecondFactorRequired(
+                _("Two-factor login is on for this account: send the current code as “otp”.")
+            )
+        if second_factor_check(request, user, code) is None:
+            raise SecondFactorRequired(
+                _("That code is not right. Enter the current code."), code="otp_invalid"
+            )
+        return True
+    if two_factor_required(user):
+        raise SecondFactorRequired(
+            _(
+                "Your role must log in with two-factor authentication. Set it up on your "
+                "profile page first, then ask for a token with the current code."
+            ),
+            code="two_factor_setup_required",
+        )
+    return False
+
+
+def session_is_two_factor_verified(request: HttpRequest) -> bool:
+    """Whether this web session passed the second login step (django-otp)."""
+    user: Any = request.user
+    return bool(getattr(user, "is_verified", None) is not None and user.is_verified())
+
+
+def token_usable(user: Any, token: Any) -> bool:
+    """A token made without a second factor does not work for someone whose role requires
+    two-factor login. (When a user turns two-factor login on, their earlier tokens are revoked:
+    `two_factor_confirm`.) Costs no query: roles are read once per request."""
+    return bool(token.is_two_factor_verified or not two_factor_required(user))

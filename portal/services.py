@@ -33,8 +33,14 @@ def active_tokens(user: User) -> "QuerySet[ApiToken]":
 
 
 @transaction.atomic
-def api_token_create(*, user: User, name: str, actor: User | None) -> tuple[ApiToken, str]:
-    """Create a named API key for `user`; the plain key is returned once and never stored."""
+def api_token_create(
+    *, user: User, name: str, actor: User | None, two_factor_verified: bool = False
+) -> tuple[ApiToken, str]:
+    """Create a named API key for `user`; the plain key is returned once and never stored.
+
+    `two_factor_verified` says the owner proved a second factor just now; only such tokens work
+    for people who must use two-factor login (`portal.security.token_usable`).
+    """
     if actor is not None and actor != user:
         raise PermissionDenied
     name = name.strip()
@@ -47,7 +53,13 @@ def api_token_create(*, user: User, name: str, actor: User | None) -> tuple[ApiT
             _("You already have %(n)s active tokens; revoke one first.") % {"n": MAX_ACTIVE_TOKENS}
         )
     key = secrets.token_urlsafe(TOKEN_BYTES)
-    token = ApiToken(user=user, name=name, prefix=key[:8], digest=api_token_digest(key))
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[:8],
+        digest=api_token_digest(key),
+        is_two_factor_verified=two_factor_verified,
+    )
     token.full_clean()
     token._history_user = actor  # type: ignore[attr-defined]
     token.save()
@@ -204,6 +216,9 @@ def two_factor_confirm(*, user: User, token: str, actor: User) -> "TOTPDevice":
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
+    # From now on a password alone is not enough: tokens made without a second factor stop.
+    for token in active_tokens(user).filter(is_two_factor_verified=False):
+        api_token_revoke(token=token, actor=actor)
     return device
 
 

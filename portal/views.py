@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import ListView, TemplateView
 from django.views.i18n import set_language
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from . import security
 from .exceptions import DomainError
@@ -94,7 +94,10 @@ def api_token_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             token, key = api_token_create(
-                user=request.user, name=form.cleaned_data["name"], actor=request.user
+                user=request.user,
+                name=form.cleaned_data["name"],
+                actor=request.user,
+                two_factor_verified=security.session_is_two_factor_verified(request),
             )
         except ValidationError as exc:
             form.add_error("name", exc.message_dict.get("name", exc.messages))
@@ -299,7 +302,7 @@ class TwoFactorVerifyView(TemplateView):
     def post(self, request, *args, **kwargs):
         form = TwoFactorCodeForm(request.POST)
         if form.is_valid():
-            device = match_token(request.user, form.cleaned_data["token"].strip())
+            device = security.second_factor_check(request, request.user, form.cleaned_data["token"])
             if device is not None:
                 otp_login(request, device)
                 security.forget_two_factor_step(request)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
+from portal.security import token_usable
 from portal.services import api_token_user
 
 
@@ -23,6 +24,14 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
         found = api_token_user(key)
         if found is None:
             raise exceptions.AuthenticationFailed(_("Invalid or revoked token."))
+        user, token = found
+        if not token_usable(user, token):
+            raise exceptions.AuthenticationFailed(
+                _(
+                    "This token was created without two-factor verification, which your role "
+                    "requires. Create a new one with the current code."
+                )
+            )
         return found
 
     def authenticate_header(self, request):

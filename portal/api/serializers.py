@@ -47,6 +47,15 @@ class TokenLoginInputSerializer(serializers.Serializer):
         default="Script token",
         help_text=_("A name for the new token."),
     )
+    otp = serializers.CharField(
+        max_length=12,
+        required=False,
+        default="",
+        help_text=_(
+            "The current code from the authenticator app: required when two-factor login is on "
+            "for the account, or its role requires it."
+        ),
+    )
 
 
 class TokenLoginSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from portal.notifications import (
     notification_mark_read,
     notifications_for,
 )
+from portal.security import token_login_second_factor
 from portal.services import api_token_create, api_token_revoke
 
 from .serializers import (
@@ -87,6 +88,13 @@ class TokenLoginView(APIView):
         request=TokenLoginInputSerializer,
         responses={201: TokenLoginSerializer, 400: ErrorSerializer, 429: ErrorSerializer},
         auth=[],
+        description=(
+            "Exchange a username and password for a new API token. Whoever must use two-factor "
+            "login on the web (it is on for the account, or the role requires it) sends the "
+            "current authenticator code as `otp`; a code works once, and a wrong one counts "
+            "towards the lockout. 400 `otp_required`, `otp_invalid` or "
+            "`two_factor_setup_required` otherwise."
+        ),
     )
     def post(self, request):
         data = TokenLoginInputSerializer(data=request.data)
@@ -100,7 +108,10 @@ class TokenLoginView(APIView):
             raise exceptions.ValidationError(
                 {"non_field_errors": [_("Unable to log in with those credentials.")]}
             )
-        token, key = api_token_create(user=user, name=data.validated_data["name"], actor=user)
+        verified = token_login_second_factor(request._request, user, data.validated_data["otp"])
+        token, key = api_token_create(
+            user=user, name=data.validated_data["name"], actor=user, two_factor_verified=verified
+        )
         return Response(
             TokenLoginSerializer({"token": key, "name": token.name, "prefix": token.prefix}).data,
             status=status.HTTP_201_CREATED,
