@@ -7,9 +7,23 @@ from .base import INSECURE_DEFAULT_SECRET_KEY, SECRET_KEY, STORAGES, env
 
 DEBUG = False
 
-if not SECRET_KEY or SECRET_KEY == INSECURE_DEFAULT_SECRET_KEY or len(SECRET_KEY) < 50:
+
+def _weak_secret(key: str) -> bool:
+    """Django's own test for a guessable key (check --deploy W009): short, few distinct
+    characters, or one of Django's generated development keys."""
+    return (
+        not key
+        or key == INSECURE_DEFAULT_SECRET_KEY
+        or key.startswith("django-insecure-")
+        or len(key) < 50
+        or len(set(key)) < 5
+    )
+
+
+if _weak_secret(SECRET_KEY):
     raise ImproperlyConfigured(
-        "Production needs a real SECRET_KEY (50+ random characters) in the environment."
+        "Production needs a real SECRET_KEY in the environment: 50 or more random characters "
+        "(for example `python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
     )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 if not ALLOWED_HOSTS:
@@ -23,6 +37,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Every cookie the portal sets travels over HTTPS only, the language choice included.
+LANGUAGE_COOKIE_SECURE = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # Cookies: sent over HTTPS only, never read by scripts, locked to this host (`__Host-` prefix:

@@ -124,3 +124,39 @@ def test_test_settings_store_time_in_utc_and_show_karachi_by_default():
 @pytest.mark.django_db
 def test_ci_runs_on_postgresql():
     assert connection.vendor == "postgresql"
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "a" * 64,  # long enough, but one repeated character (check --deploy's W009)
+        "abab" * 16,
+        "django-insecure-" + "k3j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8o9p0z1x2c3v4b5n6",
+    ],
+)
+def test_production_refuses_a_guessable_secret_key(weak):
+    result = _run(
+        PRINT_SETTINGS,
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=weak,
+        ALLOWED_HOSTS="x.gov.pk",
+    )
+
+    assert result.returncode != 0
+    assert "Production needs a real SECRET_KEY" in result.stderr
+
+
+def test_production_sets_every_cookie_secure():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.LANGUAGE_COOKIE_SECURE)"
+    )
+    result = _run(
+        code,
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY=GOOD_SECRET,
+        ALLOWED_HOSTS="x.gov.pk",
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True"]
