@@ -10,6 +10,7 @@ from overview.views import DashboardView
 from . import views
 from .api.permissions import CanReadProgrammeStatus
 
+handler400 = "portal.views.error_400"
 handler403 = "portal.views.error_403"
 handler404 = "portal.views.error_404"
 handler500 = "portal.views.error_500"

@@ -165,6 +165,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if database["ok"] else 503)
 
 
+def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A request Django refused before any view (a body too large, too many fields)."""
+    from django.views.defaults import bad_request
+
+    from .api.exceptions import api_error_page
+
+    return api_error_page(request, 400) or bad_request(request, exception)
+
+
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
 

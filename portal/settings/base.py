@@ -245,6 +245,12 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="1200/minute"),
         "token_login": env.str("API_THROTTLE_TOKEN_LOGIN", default="10/minute"),
     },
+    # JSON with bounded nesting (portal/api/parsers.py), forms and uploads as DRF has them.
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
