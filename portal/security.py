@@ -1,7 +1,9 @@
 """Login security: the lockout response (django-axes), the two-factor login step (django-otp)
 and what ends a deactivated user's access."""
 
+import ipaddress
 import time
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +20,40 @@ from .exceptions import DomainError
 
 TWO_FACTOR_SESSION_KEY = "_portal_two_factor_step"
 _UNKNOWN = "unknown"
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(ipaddress.ip_network(entry.strip(), strict=False) for entry in trusted if entry)
+
+
+def _is_trusted_proxy(address: str, networks: tuple[Any, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person at the other end, for the lockout and the rate limits.
+
+    REMOTE_ADDR, unless it is one of TRUSTED_PROXIES (addresses or networks): then the proxy's
+    X-Forwarded-For is read from the right, skipping the trusted proxies, and the first other
+    address is the client's. Without TRUSTED_PROXIES the header is ignored: anyone can write it.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    networks = _networks(tuple(settings.TRUSTED_PROXIES))
+    if not networks or not _is_trusted_proxy(remote, networks):
+        return remote
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        if not _is_trusted_proxy(hop, networks):
+            try:
+                return str(ipaddress.ip_address(hop))
+            except ValueError:
+                return remote  # a garbled header: keep the proxy's own address
+    return remote
 
 
 def cooloff_minutes() -> int:

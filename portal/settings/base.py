@@ -388,6 +388,12 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "portal.security.lockout_response"
 AXES_VERBOSE = False
+# Behind a reverse proxy every request comes from the proxy's address. List the proxies here
+# (addresses or networks, comma-separated) and the client's address is read from their
+# X-Forwarded-For instead, for the lockout and the API's rate limits (portal.security.client_ip);
+# with nothing listed the header is ignored, since any client can send it.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "portal.security.client_ip"
 
 # Two-factor login (django-otp TOTP): the ministry approver and administrators must use it
 # when this is on (production's default); anyone may turn it on from their profile.

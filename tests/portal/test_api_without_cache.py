@@ -32,3 +32,23 @@ def test_token_login_works_while_the_throttle_cache_is_down(client, ministry, se
     )
 
     assert response.status_code == 400  # answered on its merits, not a 500
+
+
+def test_token_login_stays_throttled_while_the_throttle_cache_is_down(ministry, settings):
+    from rest_framework.test import APIClient
+
+    from portal.api.throttling import LOCAL_FALLBACK
+
+    settings.CACHES = UNREACHABLE_REDIS
+    LOCAL_FALLBACK.clear()
+    client = APIClient()
+    url = reverse("api:token-login")
+
+    # A different username each time: the lockout (per user) is not what refuses them.
+    codes = [
+        client.post(url, {"username": f"guess{n}", "password": "x"}, format="json").status_code
+        for n in range(7)
+    ]
+
+    assert codes[:5] == [400] * 5  # the test settings allow 5 a minute
+    assert codes[5:] == [429, 429]
