@@ -21,6 +21,12 @@ Nothing is cached when `RESPONSE_CACHE_SECONDS` is 0: the default without Redis,
 local-memory cache is not shared by the processes serving the portal and one process could not
 tell the others about a write. When the cache is unreachable the reads are computed as if
 nothing were cached.
+
+Visibility is never taken from the cache. The key carries the viewer's roles, so a role taken
+away changes it at once; detail reads look the record up for the viewer before any cached body
+is served (`ConditionalRetrieveMixin`); and whoever sees records one by one as they are shared
+(BGI's liaison) is always answered from the database, since sharing is decided per record and a
+lost bump must not keep an unshared record in view (`_cacheable_for`).
 """
 
 from __future__ import annotations
@@ -156,15 +162,28 @@ def connect_invalidation() -> None:
     m2m_changed.connect(_on_m2m_changed, dispatch_uid="portal.caching.m2m")
 
 
+def _cacheable_for(user: Any) -> bool:
+    """Whether answers for this viewer may come from the cache: not for anonymous callers, and
+    not where what the viewer may see is decided record by record (what is shared with BGI)."""
+    from . import policies
+
+    if user is None or not user.is_authenticated:
+        return False
+    return not (policies.is_bgi_liaison(user) and not policies.is_internal(user))
+
+
 def read_key(request: HttpRequest, name: str, *parts: object) -> str:
     """The cache key of one read for this request. The generation is not part of it: it is
     kept with the value, so one round trip fetches both (`remember`)."""
+    from . import policies
+
     user = getattr(request, "user", None)
     who = user.pk if user is not None and user.is_authenticated else "anonymous"
     identity = "\0".join(
         str(part)
         for part in (
             who,
+            ",".join(sorted(policies.role_names(user))),
             translation.get_language(),
             timezone.get_current_timezone_name(),
             timezone.localdate().isoformat(),
@@ -180,6 +199,8 @@ def remember(request: HttpRequest, name: str, compute: Callable[[], T], *parts: 
     """What `compute()` returns for this request, from the cache while no watched record
     changed (the data generation); computed and kept otherwise. `compute` must depend only on
     the data, the asking user, language, time zone, date, the URL and `parts`."""
+    if not _cacheable_for(getattr(request, "user", None)):
+        return compute()
     return _versioned(GENERATION_KEY, read_key(request, name, *parts), compute)
 
 

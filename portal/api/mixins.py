@@ -98,20 +98,21 @@ def etag_matches(header: str | None, etag: str) -> bool:
 
 class ConditionalRetrieveMixin:
     """Versioned records: detail responses carry `ETag: "<version>"`, and a request whose
-    `If-None-Match` holds the current ETag gets 304 with no body. The ETag and the body come
-    from the read cache (portal/caching.py) while no programme record changed; it is kept per
-    user, so a cached answer is one this user was allowed (a refusal is never cached)."""
+    `If-None-Match` holds the current ETag gets 304 with no body. The record is looked up for
+    the viewer on every request, so a right taken away is refused at once (404); only the body
+    comes from the read cache (portal/caching.py), under the record's current ETag."""
 
     def retrieve(self, request, *args, **kwargs):
-        def compute() -> tuple[str, Any]:
-            instance = self.get_object()  # type: ignore[attr-defined]
-            return etag_for(instance), self.get_serializer(instance).data  # type: ignore[attr-defined]
-
-        name = f"api-detail:{self.basename}"  # type: ignore[attr-defined]
-        etag, data = remember(request, name, compute)
+        instance = self.get_object()  # type: ignore[attr-defined]
+        etag = etag_for(instance)
         if etag_matches(request.headers.get("If-None-Match"), etag):
             return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
-        return _with_etag(Response(data), etag)
+
+        def compute() -> Any:
+            return self.get_serializer(instance).data  # type: ignore[attr-defined]
+
+        name = f"api-detail:{self.basename}"  # type: ignore[attr-defined]
+        return _with_etag(Response(remember(request, name, compute, etag)), etag)
 
     def versioned_response(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
         """The serialized record with its ETag."""

@@ -373,3 +373,36 @@ def test_the_bell_is_counted_once_between_changes(client, ministry):
         assert _bell(client) == 1
 
     assert not [q for q in queries.captured_queries if "portal_notification" in q["sql"]]
+
+
+def test_an_unshared_visit_is_gone_for_bgi_at_once_even_if_the_bump_was_lost(
+    client, api_as, bgi_liaison
+):
+    """The generation bump of the unsharing is lost (as when one web process cannot reach
+    Redis): the liaison must still be refused at once, on the API and the dashboard."""
+    from delegations.models import Visit
+    from tests.factories import VisitFactory
+
+    visit = VisitFactory(shared=True, title="Shared visit to Shenzhen")
+    api = api_as(bgi_liaison)
+    url = reverse("api:visit-detail", args=[visit.pk])
+    client.force_login(bgi_liaison)
+    assert api.get(url).status_code == 200
+    assert "Shared visit to Shenzhen" in client.get(reverse("home")).content.decode()
+
+    Visit.objects.filter(pk=visit.pk).update(is_shared_with_bgi=False)  # no signal, no bump
+
+    assert api.get(url).status_code == 404
+    assert "Shared visit to Shenzhen" not in client.get(reverse("home")).content.decode()
+
+
+def test_a_role_taken_away_is_not_answered_from_the_cache(api_as, ministry):
+    from portal.models import Role
+
+    client = api_as(ministry)
+    assert client.get(reverse("api:status")).status_code == 200
+
+    # The group change is recorded without the many-to-many signal (a lost bump).
+    ministry.groups.through.objects.filter(user_id=ministry.pk, group__name=Role.MINISTRY).delete()
+
+    assert client.get(reverse("api:status")).status_code == 403
