@@ -32,3 +32,8 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status="queued", created_at__lt=cutoff).filter(
             Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=cutoff)
         )
+
+    def stale_running(self, *, older_than: timedelta) -> ReportQuerySet:
+        """Reports "being built" for longer than any build may take (`older_than`, past the
+        task's hard time limit): their worker is gone (killed, or its machine stopped)."""
+        return self.filter(status="running", started_at__lt=timezone.now() - older_than)

@@ -246,16 +246,41 @@ def report_open(*, report: Report, actor: User, through_api: bool = False) -> An
 
 
 def report_requeue_stale(*, actor: User | None, older_than: timedelta | None = None) -> list[int]:
-    """Hand queued reports that no worker started (for longer than `older_than`) to the queue
-    again; returns the ids handed over. Reports being built or finished are left alone."""
+    """Hand the reports no worker is building to the queue again; returns the ids handed over.
+
+    Two kinds: queued reports no worker started (for longer than `older_than`: the broker was
+    down, or the message was lost), and reports still "running" past the build's hard time
+    limit (`RUNNING_TAKEOVER_AFTER`), whose worker died mid-build; those go back to queued first,
+    so pages say so. Reports being built within the limit, and finished ones, are left alone.
+    """
     if older_than is None:
         older_than = timedelta(minutes=settings.REPORTS_REQUEUE_AFTER_MINUTES)
+    lost = [
+        report_id
+        for report_id in Report.objects.stale_running(
+            older_than=RUNNING_TAKEOVER_AFTER
+        ).values_list("pk", flat=True)[:200]
+        if _requeue_lost_build(report_id)
+    ]
     stale = list(
         Report.objects.stale_queued(older_than=older_than)
+        .exclude(pk__in=lost)
         .order_by("created_at")
         .values_list("pk", flat=True)[:200]
     )
-    return [report_id for report_id in stale if report_enqueue(report_id=report_id)]
+    return [report_id for report_id in [*lost, *stale] if report_enqueue(report_id=report_id)]
+
+
+def _requeue_lost_build(report_id: int) -> bool:
+    """Move a report whose build outlived the time limit back to queued (committed)."""
+    with transaction.atomic():
+        report = _lock(report_id)
+        started = report.started_at or report.created_at
+        if report.status != S.RUNNING or timezone.now() - started < RUNNING_TAKEOVER_AFTER:
+            return False  # finished or taken over meanwhile
+        logger.warning("Report %s lost its worker mid-build; it is queued again.", report_id)
+        _move(report, S.QUEUED, changes={"enqueued_at": None})
+    return True
 
 
 # The weekly report -----------------------------------------------------------------------------

@@ -215,3 +215,35 @@ def test_weekly_report_too_large_to_attach_is_linked(ministry, settings):
 
 def test_build_task_for_a_report_that_no_longer_exists_does_nothing():
     assert tasks.build_report.apply(kwargs={"report_id": 987654}).get() == "missing"
+
+
+def test_sweep_requeues_a_report_whose_worker_died_mid_build(ministry, published):
+    past_limit = timezone.now() - services.RUNNING_TAKEOVER_AFTER - dt.timedelta(seconds=5)
+    lost = ReportFactory(
+        requested_by=ministry, created_at=past_limit, enqueued_at=past_limit, running=True
+    )
+    Report.objects.filter(pk=lost.pk).update(started_at=past_limit)
+    building = ReportFactory(requested_by=ministry, running=True)  # within the time limit
+
+    requeued = tasks.requeue_stale_reports.apply().get()
+
+    assert requeued == [lost.pk]
+    assert [call["kwargs"]["report_id"] for call in published] == [lost.pk]
+    lost.refresh_from_db()
+    building.refresh_from_db()
+    assert lost.status == Report.Status.QUEUED
+    assert building.status == Report.Status.RUNNING
+
+
+def test_a_requeued_lost_build_is_built_by_the_next_worker(ministry, published):
+    past_limit = timezone.now() - services.RUNNING_TAKEOVER_AFTER - dt.timedelta(seconds=5)
+    programme_dataset()
+    lost = ReportFactory(requested_by=ministry, created_at=past_limit, running=True)
+    Report.objects.filter(pk=lost.pk).update(started_at=past_limit)
+    services.report_requeue_stale(actor=None)
+
+    tasks.build_report.apply(kwargs={"report_id": lost.pk})
+
+    lost.refresh_from_db()
+    assert lost.status == Report.Status.READY
+    assert lost.attempts == 2
