@@ -1,6 +1,5 @@
 """Playwright in Debian's Chromium against pytest-django's live server."""
 
-import os
 import shutil
 from pathlib import Path
 
@@ -20,12 +19,17 @@ CHROMIUM_ARGS = [
 ]
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
-# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-# between page actions are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(autouse=True)
+def _orm_beside_playwright(monkeypatch):
+    """Playwright's sync API keeps an event loop registered in this thread, so Django would
+    refuse the ORM calls a browser test makes between page actions (they are synchronous and
+    safe). The permission is given to browser tests only, for their duration: every other test
+    keeps Django's async-safety check."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
     if not Path(CHROMIUM).exists() or shutil.which("chromium") is None:
         if IN_CI:
