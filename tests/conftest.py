@@ -123,20 +123,55 @@ def team(nih_lead, nih_expert, nih_expert2):
     return team
 
 
-def pytest_collection_modifyitems(config, items):
-    """Keep `xdist_group` working: pytest-xdist 3.8 marks a group by rewriting `item._nodeid`,
-    which pytest 9 no longer reads (a node's id lives in `item._id`), so without this every
-    test would be spread freely and real Celery workers of two tests would share a broker."""
-    if not getattr(config.option, "loadgroup", False) and config.getoption("dist", "no") != (
-        "loadgroup"
-    ):
-        return
-    from _pytest.nodeid import coerce_node_id
+# Tests that must run one after another on one xdist worker, by file (or file::test). Real
+# Celery workers of two tests would take each other's tasks from the shared test broker; the
+# permission matrix builds one large world per module. The files also carry the matching
+# `xdist_group` mark, as documentation; `pytest_collection_modifyitems` checks the two agree.
+XDIST_GROUPS = {
+    "tests/permissions/test_matrix.py": "permission-matrix",
+    "tests/permissions/test_outsiders.py": "permission-matrix",
+    "tests/reminders/test_reminder_worker.py": "celery-worker",
+    "tests/browser/test_report_journey.py": "celery-worker",
+    "tests/reports/test_worker.py": "celery-worker",
+    "tests/portal/test_celery_worker.py": "celery-worker",
+    "tests/portal/test_healthz.py::test_healthz_reports_a_running_worker_and_then_a_stopped_one": (
+        "celery-worker"
+    ),
+}
 
+
+def xdist_group_of(nodeid: str) -> str | None:
+    """The group a test belongs to (XDIST_GROUPS), by its node id."""
+    path, _, rest = nodeid.partition("::")
+    test = rest.split("[", 1)[0]
+    return XDIST_GROUPS.get(f"{path}::{test}") or XDIST_GROUPS.get(path)
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadgroup` with the groups of XDIST_GROUPS, through pytest-xdist's public
+    scheduler hook. (xdist 3.8 finds a test's group in a node id it rewrites from the mark, which
+    pytest 9 no longer reads, so its own grouping spreads every group over the workers.)"""
+    if config.getoption("dist", "no") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadGroupScheduling
+
+    class FileGroupScheduling(LoadGroupScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_group_of(nodeid) or nodeid
+
+    return FileGroupScheduling(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """A test marked `xdist_group` must be in XDIST_GROUPS under the same name (and back)."""
     for item in items:
-        names = {
+        marked = {
             str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
             for mark in item.iter_markers("xdist_group")
         }
-        if names and "@" not in item.nodeid:
-            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(sorted(names))}")
+        listed = xdist_group_of(item.nodeid)
+        if marked != ({listed} if listed else set()):
+            raise pytest.UsageError(
+                f"{item.nodeid}: xdist_group mark {sorted(marked)} but XDIST_GROUPS says "
+                f"{listed!r} (tests/conftest.py)"
+            )
