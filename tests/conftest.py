@@ -147,19 +147,27 @@ def xdist_group_of(nodeid: str) -> str | None:
     return XDIST_GROUPS.get(f"{path}::{test}") or XDIST_GROUPS.get(path)
 
 
-def pytest_xdist_make_scheduler(config, log):
+class _XdistGroups:
     """`--dist loadgroup` with the groups of XDIST_GROUPS, through pytest-xdist's public
     scheduler hook. (xdist 3.8 finds a test's group in a node id it rewrites from the mark, which
     pytest 9 no longer reads, so its own grouping spreads every group over the workers.)"""
-    if config.getoption("dist", "no") != "loadgroup":
-        return None
-    from xdist.scheduler import LoadGroupScheduling
 
-    class FileGroupScheduling(LoadGroupScheduling):
-        def _split_scope(self, nodeid: str) -> str:
-            return xdist_group_of(nodeid) or nodeid
+    @staticmethod
+    def pytest_xdist_make_scheduler(config, log):
+        if config.getoption("dist", "no") != "loadgroup":
+            return None
+        from xdist.scheduler import LoadGroupScheduling
 
-    return FileGroupScheduling(config, log)
+        class FileGroupScheduling(LoadGroupScheduling):
+            def _split_scope(self, nodeid: str) -> str:
+                return xdist_group_of(nodeid) or nodeid
+
+        return FileGroupScheduling(config, log)
+
+
+def pytest_configure(config):
+    if config.pluginmanager.hasplugin("xdist"):
+        config.pluginmanager.register(_XdistGroups(), "portal-xdist-groups")
 
 
 def pytest_collection_modifyitems(config, items):
