@@ -66,7 +66,11 @@ CONFIG = "english"
 # Markers PostgreSQL puts around matches; the text is escaped before they become <mark>.
 _START = "\x02"
 _STOP = "\x03"
-_CJK = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f]")
+_CJK_CHARACTERS = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_CJK = re.compile(f"[{_CJK_CHARACTERS}]")
+#: `is_too_short`'s rule as a pattern for the API schema: two characters that are not spaces,
+#: or a CJK character (ECMAScript and Python read it alike).
+QUERY_PATTERN = rf"\S\s*\S|[{_CJK_CHARACTERS}]"
 
 KIND_LABELS: dict[str, Promise] = {
     "recommendation": _("Recommendations"),

@@ -11,6 +11,20 @@ from rest_framework import serializers
 from .. import selectors, traceability
 
 
+@extend_schema_field(
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": selectors.MAX_QUERY_LENGTH,
+        # The rule of `selectors.is_too_short`, for clients and the schema: two characters that
+        # are not spaces, or one Chinese (CJK) character.
+        "pattern": selectors.QUERY_PATTERN,
+    }
+)
+class SearchQueryField(serializers.CharField):
+    """The words to find: the minimum length is part of the schema, checked in `validate_q`."""
+
+
 @extend_schema_field({"type": "string", "enum": list(selectors.KINDS)})
 class SearchKindField(serializers.CharField):
     """A kind of search result (its own enum in the schema)."""
@@ -22,7 +36,7 @@ class TraceKindField(serializers.CharField):
 
 
 class SearchQueryInputSerializer(serializers.Serializer):
-    q = serializers.CharField(
+    q = SearchQueryField(
         max_length=selectors.MAX_QUERY_LENGTH,
         min_length=1,
         help_text=_(
