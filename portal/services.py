@@ -217,8 +217,8 @@ def two_factor_confirm(*, user: User, token: str, actor: User) -> "TOTPDevice":
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     # From now on a password alone is not enough: tokens made without a second factor stop.
-    for token in active_tokens(user).filter(is_two_factor_verified=False):
-        api_token_revoke(token=token, actor=actor)
+    for unverified in active_tokens(user).filter(is_two_factor_verified=False):
+        api_token_revoke(token=unverified, actor=actor)
     return device
 
 

@@ -171,7 +171,7 @@ def error_400(request: HttpRequest, exception: Exception | None = None) -> HttpR
 
     from .api.exceptions import api_error_page
 
-    return api_error_page(request, 400) or bad_request(request, exception)
+    return api_error_page(request, 400) or bad_request(request, exception or Exception())
 
 
 def error_403(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -9,6 +9,7 @@ the proxy's header only from TRUSTED_PROXIES.
 """
 
 import logging
+from typing import Any
 
 from django.core.cache.backends.locmem import LocMemCache
 from redis.exceptions import RedisError
@@ -23,6 +24,8 @@ LOCAL_FALLBACK = LocMemCache("portal-throttle-fallback", {"OPTIONS": {"MAX_ENTRI
 
 
 class CacheSafeThrottleMixin:
+    cache: Any
+
     def get_ident(self, request):
         return client_ip(request)
 
@@ -31,7 +34,7 @@ class CacheSafeThrottleMixin:
             return super().allow_request(request, view)  # type: ignore[misc]
         except (RedisError, OSError):
             logger.warning("The throttle cache is unreachable: counting in this process.")
-        shared = self.cache  # type: ignore[has-type]
+        shared = self.cache
         self.cache = LOCAL_FALLBACK
         try:
             return super().allow_request(request, view)  # type: ignore[misc]
