@@ -31,10 +31,12 @@ PASSPORT_MONTHS_PAST_RETURN = 6
 
 
 def visit_list(*, viewer: User | Any) -> QuerySet[Visit]:
+    """Visits the viewer may see, with their programme and officer (for lists)."""
     return Visit.objects.visible_to(viewer).select_related("programme", "responsible_officer")
 
 
 def visit_detail_queryset(*, viewer: User | Any) -> QuerySet[Visit]:
+    """Visits the viewer may see, with what a visit's page shows prefetched."""
     return visit_list(viewer=viewer).prefetch_related(
         Prefetch(
             "members",
@@ -69,14 +71,17 @@ class MemberReadiness:
 
     @property
     def is_ready(self) -> bool:
+        """Every travel check of the member is done."""
         return all(check.ok for check in self.checks)
 
     @property
     def blockers(self) -> list[Check]:
+        """The checks not done yet."""
         return [check for check in self.checks if not check.ok]
 
     @property
     def done_count(self) -> int:
+        """How many of the member's checks are done."""
         return sum(1 for check in self.checks if check.ok)
 
 
@@ -133,16 +138,19 @@ class VisitReadiness:
 
     @property
     def ready_count(self) -> int:
+        """How many members have every check done."""
         return sum(1 for row in self.members if row.is_ready)
 
     @property
     def percent(self) -> int:
+        """The share of all members' checks that are done (0 without members)."""
         total = sum(len(row.checks) for row in self.members)
         done = sum(row.done_count for row in self.members)
         return round(100 * done / total) if total else 0
 
     @property
     def blocker_count(self) -> int:
+        """What still blocks departure: undone checks and the visit's own problems."""
         return sum(len(row.blockers) for row in self.members) + len(self.problems)
 
     @cached_property
@@ -157,6 +165,7 @@ class VisitReadiness:
 
     @property
     def is_ready(self) -> bool:
+        """Members there are, and nothing blocks departure."""
         return bool(self.members) and not self.blocker_count
 
 
@@ -238,6 +247,7 @@ def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[Itine
 
 
 def budget_totals(visit: Visit) -> dict[str, Decimal]:
+    """The visit's budget lines summed in rupees: `estimated` and `actual` (0 when none)."""
     totals = BudgetLine.objects.filter(visit=visit).aggregate(
         estimated=Sum("estimated_pkr"), actual=Sum("actual_pkr")
     )

@@ -49,6 +49,7 @@ class ClauseChange:
 
     @property
     def position(self) -> int:
+        """Where the clause stands (in the newer version when it is in both)."""
         return (self.new or self.old).position  # type: ignore[union-attr]
 
 

@@ -7,6 +7,7 @@ class OverviewConfig(AppConfig):
     verbose_name = _("Overview")
 
     def ready(self) -> None:
+        """Give the MoU's and the visits' reminder kinds their viewer scope."""
         # Pages read the reminder kinds scoped to the viewer (portal.reminders.due_items). The
         # MoU's and the visits' kinds are declared without a scope and their records have no
         # `visible_to` of their own, so they are given one here, from the apps' selectors.

@@ -97,6 +97,7 @@ class PriorityAreaStatus:
 
     @property
     def recommendation_total(self) -> int:
+        """How many recommendations the area has, in every state."""
         return sum(row.count for row in self.recommendations_by_state)
 
 
