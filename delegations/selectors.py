@@ -1,5 +1,6 @@
 """Composite reads of the delegations app: readiness, the itinerary by day, double bookings,
-budget totals, the iCalendar export and the briefing pack's data."""
+budget totals, the iCalendar export, the briefing pack's data, each visit's status for the
+overview, and which of a visit's dated records a viewer may see (the reminder kinds' scopes)."""
 
 from __future__ import annotations
 
@@ -11,14 +12,16 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.recording import add_months
+from portal.reminders import scope_through
 
-from .models import BudgetLine, DelegationMember, ItineraryItem, Visit
+from . import policies
+from .models import BudgetLine, DelegationMember, ItineraryItem, LogisticsTask, Visit
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -28,10 +31,12 @@ PASSPORT_MONTHS_PAST_RETURN = 6
 
 
 def visit_list(*, viewer: User | Any) -> QuerySet[Visit]:
+    """Visits the viewer may see, with their programme and officer (for lists)."""
     return Visit.objects.visible_to(viewer).select_related("programme", "responsible_officer")
 
 
 def visit_detail_queryset(*, viewer: User | Any) -> QuerySet[Visit]:
+    """Visits the viewer may see, with what a visit's page shows prefetched."""
     return visit_list(viewer=viewer).prefetch_related(
         Prefetch(
             "members",
@@ -66,14 +71,17 @@ class MemberReadiness:
 
     @property
     def is_ready(self) -> bool:
+        """Every travel check of the member is done."""
         return all(check.ok for check in self.checks)
 
     @property
     def blockers(self) -> list[Check]:
+        """The checks not done yet."""
         return [check for check in self.checks if not check.ok]
 
     @property
     def done_count(self) -> int:
+        """How many of the member's checks are done."""
         return sum(1 for check in self.checks if check.ok)
 
 
@@ -130,16 +138,19 @@ class VisitReadiness:
 
     @property
     def ready_count(self) -> int:
+        """How many members have every check done."""
         return sum(1 for row in self.members if row.is_ready)
 
     @property
     def percent(self) -> int:
+        """The share of all members' checks that are done (0 without members)."""
         total = sum(len(row.checks) for row in self.members)
         done = sum(row.done_count for row in self.members)
         return round(100 * done / total) if total else 0
 
     @property
     def blocker_count(self) -> int:
+        """What still blocks departure: undone checks and the visit's own problems."""
         return sum(len(row.blockers) for row in self.members) + len(self.problems)
 
     @cached_property
@@ -154,6 +165,7 @@ class VisitReadiness:
 
     @property
     def is_ready(self) -> bool:
+        """Members there are, and nothing blocks departure."""
         return bool(self.members) and not self.blocker_count
 
 
@@ -235,6 +247,7 @@ def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[Itine
 
 
 def budget_totals(visit: Visit) -> dict[str, Decimal]:
+    """The visit's budget lines summed in rupees: `estimated` and `actual` (0 when none)."""
     totals = BudgetLine.objects.filter(visit=visit).aggregate(
         estimated=Sum("estimated_pkr"), actual=Sum("actual_pkr")
     )
@@ -288,3 +301,131 @@ def visit_calendar(
         calendar.add_component(event)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+# Each visit's status for the overview ----------------------------------------------------------
+
+OPEN_VISIT_STATES = frozenset(
+    {
+        Visit.Status.PROPOSED,
+        Visit.Status.INVITATION_RECEIVED,
+        Visit.Status.APPROVED,
+        Visit.Status.PREPARING,
+        Visit.Status.IN_PROGRESS,
+    }
+)
+
+
+@dataclass(frozen=True)
+class VisitReadinessStatus:
+    """How ready the delegation is to travel.
+
+    `members_ready` of `members_total` active members have every travel check done;
+    `checks_done` of `checks_total` travel checks (passport, visa, approval, tickets,
+    insurance per member) are done, and `percent` is that share (0 without members);
+    `logistics_done` of `logistics_total` logistics checklist tasks are done; `blockers`
+    counts what still blocks departure (a missing head of delegation counts too).
+    """
+
+    members_ready: int
+    members_total: int
+    checks_done: int
+    checks_total: int
+    logistics_done: int
+    logistics_total: int
+    percent: int
+    blockers: int
+    is_ready: bool
+
+
+@dataclass(frozen=True)
+class VisitStatus:
+    """A visit to BGI with its state, dates and readiness."""
+
+    id: int
+    title: str
+    state: str
+    state_label: str
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    destination: str
+    url: str
+    readiness: VisitReadinessStatus
+
+    @property
+    def is_open(self) -> bool:
+        """Still ahead or under way (not completed, cancelled or closed)."""
+        return self.state in OPEN_VISIT_STATES
+
+
+def visit_statuses(*, viewer: User | Any) -> tuple[VisitStatus, ...]:
+    """Every unarchived visit the viewer may see, by departure, with its readiness in counts
+    (a fixed number of queries)."""
+    visits = (
+        Visit.objects.visible_to(viewer)
+        .active()
+        .annotate(
+            logistics_total=Count("logistics", distinct=True),
+            logistics_done=Count(
+                "logistics", filter=Q(logistics__done_on__isnull=False), distinct=True
+            ),
+        )
+        .prefetch_related(
+            Prefetch(
+                "members",
+                queryset=DelegationMember.objects.filter(is_active=True),
+                to_attr="active_members",
+            )
+        )
+        .order_by("starts_on", "pk")
+    )
+    result = []
+    for visit in visits:
+        readiness = visit_readiness(visit, visit.active_members)
+        result.append(
+            VisitStatus(
+                id=visit.pk,
+                title=visit.title,
+                state=visit.status,
+                state_label=visit.get_status_display(),
+                starts_on=visit.starts_on,
+                ends_on=visit.ends_on,
+                destination=visit.destination,
+                url=visit.get_absolute_url(),
+                readiness=VisitReadinessStatus(
+                    members_ready=readiness.ready_count,
+                    members_total=len(readiness.members),
+                    checks_done=sum(row.done_count for row in readiness.members),
+                    checks_total=sum(len(row.checks) for row in readiness.members),
+                    logistics_done=visit.logistics_done,
+                    logistics_total=visit.logistics_total,
+                    percent=readiness.percent,
+                    blockers=readiness.blocker_count,
+                    is_ready=readiness.is_ready,
+                ),
+            )
+        )
+    return tuple(result)
+
+
+# Who may see a visit's dated records (the scopes of the visits' reminder kinds) ----------------
+
+
+def _visits_with_internals_visible_to(viewer: User | Any) -> QuerySet[Visit]:
+    if not policies.can_view_visit_internals(viewer):
+        return Visit.objects.none()
+    return Visit.objects.visible_to(viewer)
+
+
+def logistics_tasks_visible_to(viewer: User | Any) -> QuerySet[LogisticsTask]:
+    """Checklist tasks the viewer may see: the visit's internals, so internal people only."""
+    return scope_through(
+        LogisticsTask.objects.all(), "visit", _visits_with_internals_visible_to(viewer)
+    )
+
+
+def members_visible_to(viewer: User | Any) -> QuerySet[DelegationMember]:
+    """Delegation members (their visa, passport) the viewer may see: internal people only."""
+    return scope_through(
+        DelegationMember.objects.all(), "visit", _visits_with_internals_visible_to(viewer)
+    )

@@ -1,14 +1,37 @@
 """Composite reads of the MoU app: the clause-by-clause diff between versions, the draft's
-out-of-step list, and the state of review and signing."""
+out-of-step list, the state of review and signing, each MoU's stages and dated milestones, and
+which of the MoU's dated records a viewer may see (the reminder kinds' scopes)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from collaboration.diff import DiffPart, word_diff
+from portal.reminders import scope_through
 
-from .models import Clause, ClauseSnapshot, Mou, MouVersion
+from . import policies
+from .models import (
+    Clause,
+    ClauseSnapshot,
+    Clearance,
+    Mou,
+    MouTransition,
+    MouVersion,
+    Obligation,
+    ReviewRequest,
+    Signatory,
+)
+from .workflows import MOU_FLOW
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 
 @dataclass(frozen=True)
@@ -26,6 +49,7 @@ class ClauseChange:
 
     @property
     def position(self) -> int:
+        """Where the clause stands (in the newer version when it is in both)."""
         return (self.new or self.old).position  # type: ignore[union-attr]
 
 
@@ -60,6 +84,7 @@ def version_diff(*, old: MouVersion, new: MouVersion) -> list[ClauseChange]:
 
 
 def out_of_step_clauses(mou: Mou) -> list[Clause]:
+    """The draft's clauses whose English and Chinese texts are out of step, in order."""
     return [
         c
         for c in mou.clauses.filter(archived_at__isnull=True).order_by("position")
@@ -75,3 +100,266 @@ def mou_summary(mou: Mou) -> dict[str, Any]:
         "clearances_missing": [c for c in mou.clearances.all() if c.decision != "cleared"],
         "signatories": list(mou.signatories.all()),
     }
+
+
+# Stages and milestones -------------------------------------------------------------------------
+
+# The MoU's main path, in order: the stepper shows these; the other states are side exits.
+MOU_STAGES: tuple[str, ...] = (
+    Mou.Status.DRAFTING,
+    Mou.Status.INTERNAL_REVIEW,
+    Mou.Status.LEGAL_VETTING,
+    Mou.Status.NEGOTIATION,
+    Mou.Status.TEXT_AGREED,
+    Mou.Status.APPROVED,
+    Mou.Status.SIGNED,
+    Mou.Status.IN_FORCE,
+)
+# Steps that go back or end the MoU early are not "the next step".
+_NOT_NEXT_STEPS = frozenset({"back_to_drafting", "terminate"})
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A dated step of the MoU's life. `kind` is one of created, version_published, approval,
+    clearance, signature, signing_deadline, entry_into_force, expiry; `on` is its day (in the
+    future for planned ones: `is_planned`)."""
+
+    kind: str
+    label: str
+    on: dt.date
+    is_planned: bool = False
+
+
+@dataclass(frozen=True)
+class MouStageStatus:
+    """One stage of the MoU's main path for the stepper: done, current or to come."""
+
+    state: str
+    label: str
+    is_done: bool
+    is_current: bool
+
+
+@dataclass(frozen=True)
+class MouStatus:
+    """The MoU: its state, the number of its latest published version (None before the
+    first), the labels of the next workflow step(s) from this state (`next_steps`; empty at
+    the end), its main-path stages and its dated milestones in order (`timeline`)."""
+
+    id: int
+    title: str
+    state: str
+    state_label: str
+    current_version: int | None
+    next_steps: tuple[str, ...]
+    signing_deadline_on: dt.date | None
+    effective_on: dt.date | None
+    expires_on: dt.date | None
+    url: str
+    stages: tuple[MouStageStatus, ...]
+    timeline: tuple[Milestone, ...]
+
+    @property
+    def next_step(self) -> str:
+        """The next step(s) as one phrase ("" when nothing follows)."""
+        return " / ".join(self.next_steps)
+
+
+def next_steps_of(state: str) -> tuple[str, ...]:
+    """Labels of the MoU workflow's forward steps from `state` (whoever may take them)."""
+    return tuple(
+        t.display
+        for t in MOU_FLOW.transitions.values()
+        if state in t.source and t.name not in _NOT_NEXT_STEPS
+    )
+
+
+def mou_stages(state: str) -> tuple[MouStageStatus, ...]:
+    """The MoU's main path with the current stage marked (for the stepper)."""
+    labels = dict(Mou.Status.choices)
+    index = MOU_STAGES.index(state) if state in MOU_STAGES else len(MOU_STAGES)
+    if state in {Mou.Status.EXPIRED, Mou.Status.TERMINATED}:
+        index = len(MOU_STAGES)
+    return tuple(
+        MouStageStatus(
+            state=value,
+            label=str(labels[value]),
+            is_done=position < index,
+            is_current=position == index,
+        )
+        for position, value in enumerate(MOU_STAGES)
+    )
+
+
+def _milestones(mou: Any, versions: list[MouVersion], today: dt.date) -> list[Milestone]:
+    """The MoU's dated milestones, in date order (from the prefetches of `mou_statuses`)."""
+    milestones = [Milestone("created", _("MoU created"), timezone.localdate(mou.created_at))]
+    milestones += [
+        Milestone(
+            "version_published",
+            _("Version %(n)s published") % {"n": v.number},
+            timezone.localdate(v.created_at),
+        )
+        for v in versions
+    ]
+    milestones += [
+        Milestone("clearance", _("Cleared: %(name)s") % {"name": c.name}, c.decided_on)
+        for c in mou.cleared
+        if c.decided_on is not None
+    ]
+    for log in mou.milestone_transitions:
+        approved = log.to_status == Mou.Status.APPROVED
+        label = _("Approved for signature") if approved else _("Signed by all parties")
+        kind = "approval" if approved else "signature"
+        milestones.append(Milestone(kind, label, timezone.localdate(log.created_at)))
+    milestones += [
+        Milestone("signature", _("Signed by %(name)s") % {"name": s.name}, s.signed_on)
+        for s in mou.signed
+        if s.signed_on is not None
+    ]
+    if mou.signing_deadline_on and mou.status not in {
+        Mou.Status.SIGNED,
+        Mou.Status.IN_FORCE,
+        Mou.Status.EXPIRED,
+        Mou.Status.TERMINATED,
+    }:
+        milestones.append(
+            Milestone(
+                "signing_deadline",
+                _("Signing deadline"),
+                mou.signing_deadline_on,
+                is_planned=mou.signing_deadline_on >= today,
+            )
+        )
+    if mou.effective_on:
+        milestones.append(
+            Milestone(
+                "entry_into_force",
+                _("Entry into force"),
+                mou.effective_on,
+                is_planned=mou.effective_on > today,
+            )
+        )
+    if mou.expires_on:
+        milestones.append(
+            Milestone(
+                "expiry",
+                _("Expiry or renewal"),
+                mou.expires_on,
+                is_planned=mou.expires_on > today,
+            )
+        )
+    milestones.sort(key=lambda m: m.on)
+    return milestones
+
+
+def mou_statuses(*, viewer: User | Any, today: dt.date) -> tuple[MouStatus, ...]:
+    """Every unarchived MoU the viewer may see, newest first, with its stages and milestones
+    (a fixed number of queries)."""
+    mous = (
+        Mou.objects.visible_to(viewer)
+        .filter(archived_at__isnull=True)  # MouQuerySet has no .active() on this branch yet
+        .prefetch_related(
+            Prefetch("versions", queryset=MouVersion.objects.order_by("-number")),
+            Prefetch(
+                "transitions",
+                queryset=MouTransition.objects.filter(
+                    to_status__in=[Mou.Status.APPROVED, Mou.Status.SIGNED]
+                ),
+                to_attr="milestone_transitions",
+            ),
+            Prefetch(
+                "clearances",
+                queryset=Clearance.objects.filter(decision=Clearance.Decision.CLEARED),
+                to_attr="cleared",
+            ),
+            Prefetch(
+                "signatories",
+                queryset=Signatory.objects.filter(answer=Signatory.Answer.SIGNED),
+                to_attr="signed",
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    result = []
+    for mou in mous:
+        versions = list(mou.versions.all())
+        result.append(
+            MouStatus(
+                id=mou.pk,
+                title=mou.title,
+                state=mou.status,
+                state_label=mou.get_status_display(),
+                current_version=versions[0].number if versions else None,
+                next_steps=next_steps_of(mou.status),
+                signing_deadline_on=mou.signing_deadline_on,
+                effective_on=mou.effective_on,
+                expires_on=mou.expires_on,
+                url=mou.get_absolute_url(),
+                stages=mou_stages(mou.status),
+                timeline=tuple(_milestones(mou, versions, today)),
+            )
+        )
+    return tuple(result)
+
+
+# Reviews waiting for someone -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewTask:
+    """An MoU review round waiting for the viewer's answer."""
+
+    title: str
+    version_number: int
+    due_on: dt.date | None
+    url: str
+
+
+def my_mou_reviews(*, viewer: User | Any) -> list[ReviewTask]:
+    """Review rounds still open in which the viewer has not answered yet (due date or not)."""
+    if not policies.can_view_mou_internals(viewer):
+        return []
+    requests = (
+        ReviewRequest.objects.filter(
+            reviewer=viewer,
+            decision=ReviewRequest.Decision.PENDING,
+            round__closed_at__isnull=True,
+            round__mou__in=Mou.objects.visible_to(viewer),
+        )
+        .select_related("round__version")
+        .order_by("round__due_on", "pk")
+    )
+    return [
+        ReviewTask(
+            title=r.round.title,
+            version_number=r.round.version.number,
+            due_on=r.round.due_on,
+            url=reverse("mou:review-detail", args=[r.round_id]),
+        )
+        for r in requests
+    ]
+
+
+# Who may see the MoU's dated records (the scopes of the MoU's reminder kinds) ------------------
+
+
+def mous_with_deadlines_visible_to(viewer: User | Any) -> QuerySet[Mou]:
+    """MoUs whose signing deadline and expiry the viewer may see: the MoU's internals, so
+    internal people only (BGI's liaison sees shared versions, not the MoU's deadlines)."""
+    if not policies.can_view_mou_internals(viewer):
+        return Mou.objects.none()
+    return Mou.objects.visible_to(viewer)
+
+
+def review_requests_visible_to(viewer: User | Any) -> QuerySet[ReviewRequest]:
+    """Review requests the viewer may see: those of the MoUs whose internals they may see."""
+    return scope_through(
+        ReviewRequest.objects.all(), "round__mou", mous_with_deadlines_visible_to(viewer)
+    )
+
+
+def obligations_visible_to(viewer: User | Any) -> QuerySet[Obligation]:
+    """Obligations the viewer may see: those of the MoUs whose internals they may see."""
+    return scope_through(Obligation.objects.all(), "mou", mous_with_deadlines_visible_to(viewer))

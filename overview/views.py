@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
-from django.http.response import HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +19,9 @@ from collaboration.selectors import my_work
 from portal import policies as roles
 from portal.caching import CachedContentMixin
 from portal.charts import bar_chart_svg, progress_bar_svg
+from portal.pages import PolicyRequiredMixin, crumbs
 
-from . import selectors
+from . import policies, selectors
 
 # How many overdue and how many upcoming deadlines a dashboard lists; the figures count them all.
 DEADLINES_SHOWN = 10
@@ -33,10 +32,6 @@ _EXPECTED = {
     Recommendation.Status.ENDORSED: "submit",
     Recommendation.Status.SUBMITTED: "decide",
 }
-
-
-def _crumbs(*items: tuple[str, str | None]) -> list[dict[str, Any]]:
-    return [{"label": label, "url": url} for label, url in items]
 
 
 def _link(label: str, url_name: str) -> dict[str, str] | None:
@@ -69,10 +64,12 @@ class DashboardView(CachedContentMixin, TemplateView):
             show_api_client=roles.is_api_client(user) and not internal,
             can_read_status=roles.can_read_programme_status(user),
         )
+        # One read of the reminder registry serves the programme's and the person's deadlines.
+        board = selectors.deadline_board(viewer=user, today=today, limit=DEADLINES_SHOWN)
         if context["show_nih"]:
-            context.update(self._nih(user, today))
+            context.update(self._nih(user, today, board))
         if internal:
-            context.update(self._programme(user, today))
+            context.update(self._programme(user, today, board))
         if context["show_bgi"]:
             context["shared"] = selectors.shared_with_bgi(viewer=user)
         if context["show_admin"]:
@@ -88,7 +85,7 @@ class DashboardView(CachedContentMixin, TemplateView):
             ]
         return context
 
-    def _programme(self, user: Any, today: Any) -> dict[str, Any]:
+    def _programme(self, user: Any, today: Any, board: selectors.DeadlineBoard) -> dict[str, Any]:
         status = selectors.programme_status(viewer=user, today=today)
         areas = []
         for area in status.priority_areas:
@@ -117,8 +114,6 @@ class DashboardView(CachedContentMixin, TemplateView):
             if next_visit is not None and next_visit.starts_on is not None
             else None
         )
-        due = selectors.deadlines(viewer=user, today=today, limit=DEADLINES_SHOWN)
-        totals = selectors.deadline_totals(viewer=user, today=today)
         return {
             "status": status,
             "areas": areas,
@@ -138,14 +133,14 @@ class DashboardView(CachedContentMixin, TemplateView):
                 else None
             ),
             "mou": status.mou,
-            "upcoming": [d for d in due if not d.is_overdue],
-            "overdue": [d for d in due if d.is_overdue],
-            "totals": totals,
+            "upcoming": list(board.upcoming),
+            "overdue": list(board.overdue),
+            "totals": board.totals,
             "upcoming_days": selectors.UPCOMING_DAYS,
             "activity": selectors.recent_activity(viewer=user),
         }
 
-    def _nih(self, user: Any, today: Any) -> dict[str, Any]:
+    def _nih(self, user: Any, today: Any, board: selectors.DeadlineBoard) -> dict[str, Any]:
         work = my_work(viewer=user, today=today)
         is_lead = collaboration_policies.can_endorse_recommendation(user, None)  # type: ignore[arg-type]
         to_review = [r for r in work.awaiting_me if r.status == Recommendation.Status.TEAM_REVIEW]
@@ -162,20 +157,15 @@ class DashboardView(CachedContentMixin, TemplateView):
                 for item in work.action_items
             ],
             "my_reviews": selectors.my_mou_reviews(viewer=user),
-            "my_deadlines": selectors.deadlines(viewer=user, today=today, owner=user),
+            "my_deadlines": list(board.mine),
         }
 
 
-class TimelineView(TemplateView):
-    """Visits, MoU milestones, review rounds and action items on one time axis."""
+class TimelineView(PolicyRequiredMixin, TemplateView):
+    """Visits, MoU milestones and every open dated thing on one time axis."""
 
     template_name = "overview/timeline.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        user = request.user
-        if not (roles.is_internal(user) or roles.is_bgi_liaison(user)):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    policy = policies.can_view_timeline
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -195,26 +185,22 @@ class TimelineView(TemplateView):
             is_filtered=bool(chosen) and chosen != set(all_kinds),
             today=timezone.localdate(),
             user_is_bgi=not roles.is_internal(user),
-            breadcrumbs=_crumbs((_("Home"), reverse("home")), (_("Programme timeline"), None)),
+            breadcrumbs=crumbs((_("Home"), reverse("home")), (_("Programme timeline"), None)),
         )
         return context
 
 
-class ApiGuideView(TemplateView):
+class ApiGuideView(PolicyRequiredMixin, TemplateView):
     """How a script uses the REST API: tokens, status, lists, writes, errors, reports."""
 
     template_name = "overview/api_guide.html"
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not roles.can_read_programme_status(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
+    policy = policies.can_view_api_guide
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         base = self.request.build_absolute_uri("/").rstrip("/")
         context.update(
             base_url=base,
-            breadcrumbs=_crumbs((_("Home"), reverse("home")), (_("API guide"), None)),
+            breadcrumbs=crumbs((_("Home"), reverse("home")), (_("API guide"), None)),
         )
         return context

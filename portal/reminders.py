@@ -9,21 +9,29 @@ included): who is responsible, who their lead is (for escalation), and the link.
 (`portal.notifications`) asks every kind, works out the offset that applies today for each
 recipient, and claims it in the `ReminderDelivery` ledger so it is sent once.
 
+Pages read the same items through `due_items(viewer=…, start=…, end=…)` (the dashboards'
+deadlines, the timeline) and `due_items_for(user, …)` ("My work"): each kind's items are kept
+to what the viewer may see, by the kind's `visible(viewer)` queryset, else its model's own
+`visible_to(viewer)`; a kind with neither shows a viewer nothing.
+
 This module imports no domain app.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from django.db.models import QuerySet
     from django.utils.functional import Promise
 
     from .models import User
@@ -55,6 +63,8 @@ class ReminderKind:
     `offsets_days` are days before the due date (0 is the day itself), `overdue_every_days` the
     interval of reminders while overdue (0: none), `escalate_after_days` the days overdue after
     which the leads are told (None: never escalate this kind; left at -1, the setting applies).
+    `visible(viewer)` is the queryset of this kind's records the viewer may see (None: the
+    model's own `visible_to(viewer)`).
     """
 
     code: str
@@ -64,6 +74,7 @@ class ReminderKind:
     offsets_days: tuple[int, ...] | None = None
     overdue_every_days: int | None = None
     escalate_after_days: int | None = field(default=-1)
+    visible: Callable[[Any], QuerySet[Any]] | None = None
 
     def offsets(self) -> tuple[int, ...]:
         """Days before the due date, largest first, never negative."""
@@ -73,11 +84,13 @@ class ReminderKind:
         return tuple(sorted({int(v) for v in values if int(v) >= 0}, reverse=True))
 
     def overdue_every(self) -> int:
+        """Days between reminders while overdue (0: none after the due date)."""
         if self.overdue_every_days is not None:
             return self.overdue_every_days
         return int(getattr(settings, "REMINDER_OVERDUE_EVERY_DAYS", 3))
 
     def escalate_after(self) -> int | None:
+        """Days overdue after which the leads are told (None: never)."""
         if self.escalate_after_days is None:
             return None
         if self.escalate_after_days >= 0:
@@ -137,6 +150,7 @@ class ReminderRegistry:
         self._lock = threading.Lock()
 
     def register(self, kind: ReminderKind) -> ReminderKind:
+        """Add a kind; the same declaration twice is fine, two kinds with one code are not."""
         existing = self._kinds.get(kind.code)
         if existing is not None and existing is not kind:
             raise ImproperlyConfigured(f"Reminder kind {kind.code!r} is registered twice.")
@@ -146,9 +160,11 @@ class ReminderRegistry:
         return kind
 
     def unregister(self, code: str) -> None:
+        """Forget a kind (tests)."""
         self._kinds.pop(code, None)
 
     def autodiscover(self) -> None:
+        """Import every installed app's `reminders` module, once."""
         if self._discovered:
             return
         with self._lock:
@@ -159,14 +175,24 @@ class ReminderRegistry:
                 self._discovered = True
 
     def kinds(self) -> list[ReminderKind]:
+        """Every registered kind, in registration order."""
         self.autodiscover()
         return list(self._kinds.values())
 
     def get(self, code: str) -> ReminderKind | None:
+        """The kind with this code, or None."""
         self.autodiscover()
         return self._kinds.get(code)
 
+    def scope(self, code: str, visible: Callable[[Any], QuerySet[Any]]) -> None:
+        """Give a registered kind its viewer scope (for a kind declared without `visible`)."""
+        self.autodiscover()
+        kind = self._kinds.get(code)
+        if kind is not None and kind.visible is None:
+            self._kinds[code] = replace(kind, visible=visible)
+
     def choices(self) -> list[tuple[str, str]]:
+        """(code, label) of every kind, for a form's choices."""
         return [(kind.code, str(kind.label)) for kind in self.kinds()]
 
 
@@ -176,3 +202,104 @@ registry = ReminderRegistry()
 def register(kind: ReminderKind) -> ReminderKind:
     """Declare a kind of reminder (call at import time of `<app>/reminders.py`)."""
     return registry.register(kind)
+
+
+# Reading due items for a page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due item and the kind it is of (what a page lists)."""
+
+    kind: ReminderKind
+    item: DueItem
+
+    @property
+    def code(self) -> str:
+        """The kind's code."""
+        return self.kind.code
+
+
+def scope_through(queryset: QuerySet[Any], lookup: str, parents: QuerySet[Any]) -> QuerySet[Any]:
+    """`queryset` kept to the rows whose `lookup` is one of `parents` (a kind's scope through
+    the record it belongs to): every row when `parents` is unfiltered, none when it is empty,
+    so a viewer who may see everything costs no query."""
+    if parents.query.is_empty():
+        return queryset.none()
+    if not parents.query.has_filters():
+        return queryset
+    return queryset.filter(**{f"{lookup}__in": parents})
+
+
+def _model_and_pk(key: str) -> tuple[str, str]:
+    label, _sep, rest = key.partition(":")
+    return label, rest.split(":", 1)[0]
+
+
+def _visible_keys(kind: ReminderKind, viewer: Any, items: list[DueItem]) -> set[str]:
+    """The object keys among `items` the viewer may see (one query per model, none if empty)."""
+    by_model: dict[str, set[str]] = defaultdict(set)
+    for item in items:
+        label, pk = _model_and_pk(item.object_key)
+        by_model[label].add(pk)
+    visible: set[str] = set()
+    for label, pks in by_model.items():
+        if kind.visible is not None:
+            queryset = kind.visible(viewer)
+        else:
+            manager = apps.get_model(label)._default_manager
+            if not hasattr(manager, "visible_to"):
+                continue  # no rule says who may see these: nobody does
+            queryset = manager.visible_to(viewer)
+        if queryset.query.is_empty():
+            continue
+        if not queryset.query.has_filters():
+            visible.update(f"{label}:{pk}" for pk in pks)  # the viewer sees every one
+            continue
+        found = queryset.filter(pk__in=list(pks)).values_list("pk", flat=True)
+        visible.update(f"{label}:{pk}" for pk in found)
+    return visible
+
+
+def due_items(
+    *,
+    viewer: Any,
+    end: date,
+    start: date | None = None,
+    kinds: Iterable[str] | None = None,
+    responsible: User | None = None,
+) -> list[Due]:
+    """Every open dated thing of every kind due from `start` (None: overdue ones too) through
+    `end`, that the viewer may see, soonest first.
+
+    `kinds` keeps only those codes; `responsible` only the items that person must act on (they
+    are among its recipients). A fixed number of queries per kind, whatever the number of items.
+    """
+    wanted = None if kinds is None else set(kinds)
+    rows: list[Due] = []
+    for kind in registry.kinds():
+        if wanted is not None and kind.code not in wanted:
+            continue
+        items = [
+            item
+            for item in kind.find(end)
+            if item.due_on <= end and (start is None or item.due_on >= start)
+        ]
+        if responsible is not None:
+            items = [i for i in items if any(u.pk == responsible.pk for u in i.recipients)]
+        if not items:
+            continue
+        visible = _visible_keys(kind, viewer, items)
+        rows += [
+            Due(kind, item)
+            for item in items
+            if "{}:{}".format(*_model_and_pk(item.object_key)) in visible
+        ]
+    rows.sort(key=lambda due: (due.item.due_on, due.kind.code, due.item.title))
+    return rows
+
+
+def due_items_for(user: User, *, until: date, start: date | None = None) -> list[Due]:
+    """What `user` is responsible for ("My work"): the items of every kind naming them as a
+    recipient, due from `start` (None: overdue ones too) through `until`, soonest first."""
+    return due_items(viewer=user, end=until, start=start, responsible=user)

@@ -73,14 +73,18 @@ def programme(nih_expert, nih_lead):
     internal = VisitFactory(
         title="Internal visit to Beijing", starts_on=today + dt.timedelta(days=60), ends_on=None
     )
+    # Deadlines come from the reminder registry: a dated thing has someone responsible.
     LogisticsTaskFactory(
-        visit=internal, title="Book the hotel", due_on=today + dt.timedelta(days=4)
+        visit=internal, title="Book the hotel", owner=nih_lead, due_on=today + dt.timedelta(days=4)
     )
     mou = MouFactory(title="MoU with BGI Group", status=Mou.Status.NEGOTIATION)
     MouVersionFactory(mou=mou, number=1)
     MouVersionFactory(mou=mou, number=2, shared=True)
     ObligationFactory(
-        mou=mou, description="Exchange sample data", due_on=today + dt.timedelta(days=9)
+        mou=mou,
+        description="Exchange sample data",
+        owner=nih_lead,
+        due_on=today + dt.timedelta(days=9),
     )
     ActionItemFactory(
         title="Chase the legal section", owner=nih_expert, due_on=today - dt.timedelta(days=2)
@@ -121,6 +125,45 @@ def test_ministry_sees_the_programme_at_a_glance(client, ministry, programme):
     assert "Chase the legal section" in html  # overdue
     assert "2 days overdue" in html
     assert "My drafts" not in html  # the NIH section is not the ministry's
+
+
+def test_dashboard_deadlines_include_missing_visas_and_mou_expiry(client, ministry, nih_lead):
+    """Every kind of the reminder registry is on the dashboard, not only the five listed by
+    hand before: a member without a visa before departure, and an MoU up for renewal."""
+    today = timezone.localdate()
+    visit = VisitFactory(
+        title="Visit to Wuhan",
+        starts_on=today + dt.timedelta(days=6),
+        ends_on=today + dt.timedelta(days=9),
+        responsible_officer=nih_lead,
+    )
+    DelegationMemberFactory(visit=visit, name="Dr Sana Malik")
+    MouFactory(
+        title="The signed MoU",
+        status=Mou.Status.IN_FORCE,
+        effective_on=today - dt.timedelta(days=700),
+        expires_on=today + dt.timedelta(days=11),
+        responsible_officer=nih_lead,
+    )
+
+    html = _html(client, ministry)
+
+    deadlines = html.split('id="deadlines-heading"', 1)[1].split('id="overdue-heading"', 1)[0]
+    assert "Visa for Dr Sana Malik — Visit to Wuhan" in deadlines
+    assert "The signed MoU" in deadlines
+    assert "Expiry or renewal" in deadlines
+    assert nih_lead.display_name in deadlines
+
+
+def test_my_deadlines_list_a_missing_visa_of_the_member_themselves(client, nih_expert):
+    today = timezone.localdate()
+    visit = VisitFactory(title="Visit to Wuhan", starts_on=today + dt.timedelta(days=5))
+    DelegationMemberFactory(visit=visit, name="Me", user=nih_expert)
+
+    html = _html(client, nih_expert)
+
+    mine = html.split('id="my-deadlines-heading"', 1)[1].split("</section>", 1)[0]
+    assert "Visa for Me — Visit to Wuhan" in mine
 
 
 def test_recent_activity_lists_transitions_with_actor(client, ministry, programme):

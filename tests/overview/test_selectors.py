@@ -29,7 +29,6 @@ from tests.overview.factories import (
     MouVersionFactory,
     ObligationFactory,
     ReviewRequestFactory,
-    ReviewRoundFactory,
     build_programme,
 )
 
@@ -175,27 +174,72 @@ def test_bgi_liaison_and_anonymous_may_not_read_the_status(bgi_liaison):
 
 
 def test_deadlines_cover_every_kind_in_the_window(ministry):
+    """The deadlines are the reminder registry's items: all seven kinds, in the window."""
     today = timezone.localdate()
+    officer = UserFactory()
     ActionItemFactory(title="Send letter", due_on=today + dt.timedelta(days=2))
     ActionItemFactory(title="Too far", due_on=today + dt.timedelta(days=30))
-    mou = MouFactory(title="The MoU", signing_deadline_on=today + dt.timedelta(days=9))
+    mou = MouFactory(
+        title="The MoU",
+        signing_deadline_on=today + dt.timedelta(days=9),
+        responsible_officer=officer,
+    )
     ObligationFactory(mou=mou, description="Share data")
-    ReviewRoundFactory(mou=mou, title="Legal review")
-    LogisticsTaskFactory(title="Book hotel", visit=VisitFactory(title="Trip"))
+    ReviewRequestFactory(round__mou=mou, round__title="Legal review")
+    trip = VisitFactory(
+        title="Trip", starts_on=today + dt.timedelta(days=12), responsible_officer=officer
+    )
+    LogisticsTaskFactory(title="Book hotel", visit=trip, owner=officer)
+    DelegationMemberFactory(visit=trip, name="Dr Ali")
+    MouFactory(
+        title="Old MoU",
+        status="in_force",
+        effective_on=today - dt.timedelta(days=700),
+        expires_on=today + dt.timedelta(days=13),
+        responsible_officer=officer,
+    )
 
     rows = selectors.deadlines(viewer=ministry)
 
     assert {r.kind for r in rows} == {
-        "action_item",
-        "obligation",
-        "review_round",
-        "logistics",
-        "signing_deadline",
+        "action_item_due",
+        "mou_obligation_due",
+        "mou_review_due",
+        "visit_task_due",
+        "visit_visa_missing",
+        "mou_signing_deadline",
+        "mou_expiry",
     }
     titles = " ".join(r.title for r in rows)
     assert "Send letter" in titles
     assert "Too far" not in titles
+    assert "Visa for Dr Ali — Trip" in titles
     assert rows == sorted(rows, key=lambda r: (r.due_on, r.kind, r.title))
+    totals = selectors.deadline_totals(viewer=ministry)
+    assert (totals.overdue, totals.upcoming) == (0, len(rows))
+
+
+def test_deadlines_of_an_owner_are_what_they_are_reminded_of(ministry):
+    today = timezone.localdate()
+    me = UserFactory()
+    ActionItemFactory(title="Mine", owner=me, due_on=today + dt.timedelta(days=1))
+    ActionItemFactory(title="Theirs", due_on=today + dt.timedelta(days=1))
+    visit = VisitFactory(title="Trip", starts_on=today + dt.timedelta(days=3))
+    DelegationMemberFactory(visit=visit, name="Me", user=me)
+
+    rows = selectors.deadlines(viewer=ministry, owner=me)
+
+    assert [r.title for r in rows] == ["Mine", "Visa for Me — Trip"]
+
+
+def test_only_internal_people_see_deadlines(bgi_liaison, api_client):
+    today = timezone.localdate()
+    visit = VisitFactory(title="Shared", shared=True, starts_on=today + dt.timedelta(days=3))
+    DelegationMemberFactory(visit=visit, user=UserFactory())
+    ActionItemFactory(due_on=today)
+
+    assert selectors.deadlines(viewer=bgi_liaison) == []
+    assert selectors.deadlines(viewer=api_client) == []
 
 
 def test_my_mou_reviews_lists_pending_requests(nih_expert):

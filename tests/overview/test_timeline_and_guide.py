@@ -9,8 +9,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.factories import ActionItemFactory, MouFactory, VisitFactory
-from tests.overview.factories import MouVersionFactory, ReviewRoundFactory, build_programme
+from tests.factories import (
+    ActionItemFactory,
+    DelegationMemberFactory,
+    MouFactory,
+    UserFactory,
+    VisitFactory,
+)
+from tests.overview.factories import (
+    LogisticsTaskFactory,
+    MouVersionFactory,
+    ReviewRequestFactory,
+    build_programme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +48,9 @@ def dated():
     mou = MouFactory(title="The MoU", signing_deadline_on=today + dt.timedelta(days=20))
     MouVersionFactory(mou=mou, number=1, shared=True)
     MouVersionFactory(mou=mou, number=2)
-    ReviewRoundFactory(mou=mou, title="Legal round", due_on=today + dt.timedelta(days=10))
+    ReviewRequestFactory(
+        round__mou=mou, round__title="Legal round", round__due_on=today + dt.timedelta(days=10)
+    )
     return today
 
 
@@ -55,7 +68,7 @@ def test_ministry_sees_every_kind_ordered_by_date_in_month_sections(client, mini
         "Shared visit",
         "Internal visit",
         "Draft the agenda",
-        "Legal round: answers due",
+        "Legal round — The MoU",
         "Version 2 published",
         "Signing deadline",
     ):
@@ -68,6 +81,23 @@ def test_ministry_sees_every_kind_ordered_by_date_in_month_sections(client, mini
         html,
     )
     assert dates == sorted(dates)
+
+
+def test_every_kind_of_reminder_is_on_the_timeline(client, ministry, dated):
+    """The timeline's dated things are the reminder registry's: checklist tasks and missing
+    visas are on it under the visits, obligations under the MoU."""
+    officer = UserFactory()
+    visit = VisitFactory(
+        title="Trip to Wuhan", starts_on=dated + dt.timedelta(days=25), responsible_officer=officer
+    )
+    LogisticsTaskFactory(visit=visit, title="Book the hotel", owner=officer)
+    DelegationMemberFactory(visit=visit, name="Dr Ali")
+
+    html = _get(client, ministry, kind="visit").content.decode()
+
+    assert "Book the hotel — Trip to Wuhan" in html
+    assert "Visa for Dr Ali — Trip to Wuhan" in html
+    assert "Draft the agenda" not in html
 
 
 def test_filter_by_kind(client, ministry, dated):
