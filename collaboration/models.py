@@ -1,6 +1,7 @@
 """Programme, priority areas, objectives and indicators, BGI's capabilities, the NIH technical
 team, its recommendations (versioned, commented, decided), meetings, decisions and action items."""
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -10,10 +11,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import ArchivableModel, TimeStampedModel, TransitionLogBase, VersionedModel
+from portal.querysets import ArchivableQuerySet
 
 from .querysets import (
     ActionItemQuerySet,
@@ -111,6 +114,7 @@ class Objective(TimeStampedModel, ArchivableModel):
     description = models.TextField(_("description"), blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
+    objects = ArchivableQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -136,6 +140,7 @@ class Indicator(TimeStampedModel, ArchivableModel):
         _("direction"), max_length=10, choices=Direction, default=Direction.INCREASE
     )
 
+    objects = ArchivableQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -421,6 +426,7 @@ class RecommendationComment(TimeStampedModel, ArchivableModel):
     author = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("comment"), help_text=_("Markdown."))
 
+    objects = ArchivableQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -541,6 +547,18 @@ class ActionItem(TimeStampedModel, VersionedModel, ArchivableModel):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue today, in the portal's zone (see `is_overdue_on`)."""
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, today: date) -> bool:
+        """Overdue, the one rule: open, not archived, due before `today`.
+
+        `ActionItem.objects.overdue(today)` is the same rule as a query.
+        """
+        return self.is_open and self.archived_at is None and self.due_on < today
 
 
 class ActionItemTransition(TransitionLogBase):

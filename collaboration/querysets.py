@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, cast
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
 from portal import policies as roles
+from portal.querysets import ArchivableQuerySet
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -20,12 +21,9 @@ def _reads_programme(user: Any) -> bool:
     return roles.can_read_programme_status(user)
 
 
-class _ProgrammeScoped(models.QuerySet):
+class _ProgrammeScoped(ArchivableQuerySet):
     def visible_to(self, user: User | Any) -> Self:
         return self.all() if _reads_programme(user) else self.none()
-
-    def active(self) -> Self:
-        return self.filter(archived_at__isnull=True)
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -47,7 +45,7 @@ class MeetingQuerySet(_ProgrammeScoped):
 
 class RecommendationQuerySet(_ProgrammeScoped):
     def open(self) -> RecommendationQuerySet:
-        return self.exclude(status__in=["approved", "rejected"]).filter(archived_at__isnull=True)
+        return self.exclude(status__in=["approved", "rejected"]).active()
 
     def authored_by(self, user: User) -> RecommendationQuerySet:
         return self.filter(authors=user)
@@ -55,12 +53,17 @@ class RecommendationQuerySet(_ProgrammeScoped):
 
 class ActionItemQuerySet(_ProgrammeScoped):
     def open(self) -> ActionItemQuerySet:
-        return self.filter(status__in=["open", "in_progress"], archived_at__isnull=True)
+        """Still to be done, and not archived."""
+        return self.filter(status__in=cast(Any, self.model).OPEN_STATUSES).active()
 
     def due_before(self, day: date) -> ActionItemQuerySet:
         return self.filter(due_on__lt=day)
 
     def overdue(self, today: date | None = None) -> ActionItemQuerySet:
+        """Overdue, the one rule: open, not archived, due before today (the portal's zone).
+
+        `ActionItem.is_overdue` is the same rule for one row already read.
+        """
         return self.open().due_before(today or timezone.localdate())
 
     def linked_to(self, record: models.Model) -> ActionItemQuerySet:

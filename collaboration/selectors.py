@@ -51,10 +51,10 @@ def indicators_with_progress(indicators: list[Indicator]) -> list[IndicatorProgr
 def _objectives_prefetch() -> Prefetch:
     return Prefetch(
         "objectives",
-        queryset=Objective.objects.filter(archived_at__isnull=True).prefetch_related(
+        queryset=Objective.objects.active().prefetch_related(
             Prefetch(
                 "indicators",
-                queryset=Indicator.objects.filter(archived_at__isnull=True).prefetch_related(
+                queryset=Indicator.objects.active().prefetch_related(
                     Prefetch("values", queryset=IndicatorValue.objects.order_by("period_end_on"))
                 ),
             )
@@ -106,7 +106,7 @@ def priority_area_overview(*, viewer: User | Any, slug: str) -> PriorityAreaOver
         .prefetch_related(
             Prefetch(
                 "recommendations",
-                queryset=Recommendation.objects.filter(archived_at__isnull=True).order_by("title"),
+                queryset=Recommendation.objects.active().order_by("title"),
             ),
             "capabilities",
         )

@@ -77,6 +77,7 @@ def priority_area_create(
     lead: User | None = None, slug: str = "", position: int = 0,
     status: str = PriorityArea.Status.ACTIVE,
 ) -> PriorityArea:  # fmt: skip
+    """Add a priority area to the programme (who manages the programme)."""
     if actor is not None and not policies.can_manage_programme(actor):
         raise PermissionDenied
     area = PriorityArea(
@@ -118,6 +119,7 @@ def priority_area_transition(
 def objective_create(
     *, priority_area: PriorityArea, title: str, actor: User | None, description: str = ""
 ) -> Objective:
+    """Add an objective at the end of a priority area's list (who manages the programme)."""
     if actor is not None and not policies.can_manage_programme(actor):
         raise PermissionDenied
     position = priority_area.objectives.count()
@@ -133,6 +135,7 @@ def indicator_create(
     *, objective: Objective, name: str, unit: str, baseline: Decimal, target: Decimal,
     actor: User | None, direction: str = Indicator.Direction.INCREASE,
 ) -> Indicator:  # fmt: skip
+    """Add an indicator; its target differs from the baseline in its direction."""
     if actor is not None and not policies.can_manage_programme(actor):
         raise PermissionDenied
     if baseline == target:
@@ -179,6 +182,7 @@ def capability_create(
     *, name: str, category: str, actor: User | None, description: str = "",
     priority_areas: list[PriorityArea] | None = None,
 ) -> Capability:  # fmt: skip
+    """Add a BGI capability to the catalogue, with the priority areas it serves."""
     if actor is not None and not policies.can_manage_programme(actor):
         raise PermissionDenied
     capability = Capability(name=name, category=category, description=description)
@@ -194,6 +198,7 @@ def capability_create(
 def team_ensure(
     *, programme: Programme, name: str, actor: User | None, terms_of_reference: str = ""
 ) -> TechnicalTeam:
+    """The programme's technical team, created if missing (an existing one is left as it is)."""
     existing = TechnicalTeam.objects.filter(programme=programme).first()
     if existing is not None:
         return existing
@@ -305,20 +310,36 @@ def _apply_data(recommendation: Recommendation, data: RecommendationData) -> Non
     recommendation.estimated_cost_pkr = data.estimated_cost_pkr
 
 
-def _check_priority_areas(data: RecommendationData) -> None:
-    if not data.priority_areas:
+def recommendation_programme(
+    priority_areas: list[PriorityArea], named: Programme | None = None
+) -> Programme:
+    """The one rule for a recommendation's programme: the programme of its priority areas.
+
+    There must be at least one area, all in one programme (and in `named`, when a caller
+    that knows the programme, a visit's, names it); else a ValidationError on the areas.
+    """
+    if not priority_areas:
         raise ValidationError({"priority_areas": _("Choose at least one priority area.")})
+    programme_ids = {area.programme_id for area in priority_areas}
+    if len(programme_ids) > 1 or (named is not None and named.pk not in programme_ids):
+        raise ValidationError(
+            {"priority_areas": _("The priority areas must belong to one programme.")}
+        )
+    return named or priority_areas[0].programme
 
 
 @transaction.atomic
 def recommendation_create(
-    *, programme: Programme, actor: User, data: RecommendationData,
-    co_authors: list[User] | None = None,
+    *, actor: User, data: RecommendationData, co_authors: list[User] | None = None,
+    programme: Programme | None = None,
 ) -> Recommendation:  # fmt: skip
-    """A team member starts a draft; it is saved as version 1 with the author on it."""
+    """A team member starts a draft; it is saved as version 1 with the author on it.
+
+    Its programme is that of its priority areas (`recommendation_programme`).
+    """
     if not policies.can_create_recommendation(actor):
         raise PermissionDenied
-    _check_priority_areas(data)
+    programme = recommendation_programme(data.priority_areas, programme)
     recommendation = Recommendation(programme=programme, created_by=actor)
     _apply_data(recommendation, data)
     _save(recommendation, actor)
@@ -336,22 +357,24 @@ def recommendation_update(
 ) -> Recommendation:  # fmt: skip
     """A team member edits a draft (or a returned recommendation); refuses stale versions.
 
-    The editor joins the authors, and the new text is kept as the next version.
+    The editor joins the authors, and the new text is kept as the next version. The
+    programme follows the priority areas (`recommendation_programme`).
     """
     if not policies.can_edit_recommendation(actor, recommendation):
         raise PermissionDenied
     locked = _lock(recommendation, expected_version)
     if not locked.is_editable:
         raise Conflict(_("Only drafts and recommendations returned for revision can be edited."))
-    _check_priority_areas(data)
+    locked.programme = recommendation_programme(data.priority_areas)
     _apply_data(locked, data)
     locked.version += 1
     locked.revision += 1
     _save(
         locked,
         actor,
-        [*Recommendation.TEXT_FIELDS, "estimated_cost_pkr", "version", "revision", "updated_at"],
-    )
+        [*Recommendation.TEXT_FIELDS, "estimated_cost_pkr", "programme", "version", "revision",
+         "updated_at"],
+    )  # fmt: skip
     locked.priority_areas.set(data.priority_areas)
     locked.capabilities.set(data.capabilities)
     locked.authors.add(actor)
@@ -402,6 +425,7 @@ def recommendation_archive(
 def recommendation_comment_add(
     *, recommendation: Recommendation, actor: User, body: str
 ) -> RecommendationComment:
+    """Ministry staff or a team member comment on a recommendation; empty text is refused."""
     if not policies.can_comment_recommendation(actor, recommendation):
         raise PermissionDenied
     if not body.strip():
@@ -416,6 +440,8 @@ def recommendation_comment_add(
 
 @dataclass(frozen=True)
 class MeetingData:
+    """What a meeting records."""
+
     title: str
     held_at: datetime
     location: str = ""
@@ -432,6 +458,7 @@ _MEETING_FIELDS = ("title", "held_at", "location", "chair", "minutes", "external
 
 @transaction.atomic
 def meeting_create(*, programme: Programme, actor: User | None, data: MeetingData) -> Meeting:
+    """Ministry staff record a meeting with its attendees."""
     if actor is not None and not policies.can_record_meeting(actor):
         raise PermissionDenied
     meeting = Meeting(programme=programme, created_by=actor)
@@ -446,6 +473,7 @@ def meeting_create(*, programme: Programme, actor: User | None, data: MeetingDat
 def meeting_update(
     *, meeting: Meeting, actor: User, expected_version: int, data: MeetingData
 ) -> Meeting:
+    """Ministry staff edit a meeting; refuses stale versions."""
     if not policies.can_record_meeting(actor):
         raise PermissionDenied
     locked = _lock(meeting, expected_version)
@@ -459,6 +487,7 @@ def meeting_update(
 
 @transaction.atomic
 def decision_add(*, meeting: Meeting, text: str, actor: User | None) -> Decision:
+    """Ministry staff record a decision at the end of a meeting's list."""
     if actor is not None and not policies.can_record_meeting(actor):
         raise PermissionDenied
     decision = Decision(meeting=meeting, text=text, position=meeting.decisions.count())
@@ -468,6 +497,8 @@ def decision_add(*, meeting: Meeting, text: str, actor: User | None) -> Decision
 
 @dataclass(frozen=True)
 class ActionItemData:
+    """What an action item records."""
+
     title: str
     owner: User
     due_on: date
@@ -517,6 +548,7 @@ def action_item_create(
 def action_item_update(
     *, item: ActionItem, actor: User, expected_version: int, data: ActionItemData
 ) -> ActionItem:
+    """Ministry staff edit an open action item; refuses stale versions."""
     if not policies.can_manage_action_items(actor):
         raise PermissionDenied
     locked = _lock(item, expected_version)

@@ -1,5 +1,9 @@
 """Transition tables of the collaboration app."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from portal.workflow import Transition, Workflow
@@ -13,6 +17,9 @@ from .models import (
     Recommendation,
     RecommendationTransition,
 )
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 R = Recommendation.Status
 
@@ -103,7 +110,7 @@ ACTION_ITEM_FLOW = Workflow(
 P = PriorityArea.Status
 
 
-def _manages_programme(user: object, area: object) -> bool:
+def _manages_programme(user: User, area: PriorityArea) -> bool:
     return policies.can_manage_programme(user)
 
 

@@ -165,7 +165,7 @@ class TimelineView(PolicyRequiredMixin, TemplateView):
     """Visits, MoU milestones and every open dated thing on one time axis."""
 
     template_name = "overview/timeline.html"
-    policy = policies.can_view_timeline
+    policy = staticmethod(policies.can_view_timeline)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -194,7 +194,7 @@ class ApiGuideView(PolicyRequiredMixin, TemplateView):
     """How a script uses the REST API: tokens, status, lists, writes, errors, reports."""
 
     template_name = "overview/api_guide.html"
-    policy = policies.can_view_api_guide
+    policy = staticmethod(policies.can_view_api_guide)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -7,7 +7,7 @@ workflows and services.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
@@ -66,12 +66,27 @@ class PolicyRequiredMixin(View):
     that may be seen but not acted on check a `can_manage_*` policy on their object.
     """
 
-    policy: Callable[[Any], bool]
+    # A staticmethod (as the subclasses set it), so mypy takes it for a function of the user.
+    policy: ClassVar[staticmethod[[Any], bool]]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         # Read from the class, so a plain function and a staticmethod both work.
         if not type(self).policy(request.user):
             raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ManagePolicyRequiredMixin(PolicyRequiredMixin):
+    """A page some may see but fewer may use: who fails `policy` gets 404, as above; who
+    passes it but fails `manage_policy` (a `can_manage_*`-style function taking the user)
+    gets 403."""
+
+    manage_policy: ClassVar[staticmethod[[Any], bool]]
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        cls = type(self)
+        if cls.policy(request.user) and not cls.manage_policy(request.user):
+            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 

@@ -100,7 +100,7 @@ def action_item_export_rows(
     )
     rows = []
     for item in items:
-        overdue = item.is_open and item.due_on < today
+        overdue = item.is_overdue_on(today)
         rows.append(
             ActionItemRow(
                 id=item.pk,

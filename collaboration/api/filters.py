@@ -47,11 +47,11 @@ class RecommendationFilter(django_filters.FilterSet):
 
     def filter_archived(self, queryset, name, value):
         # `None` (absent) is handled in filter_queryset so the default applies too.
-        return queryset.filter(archived_at__isnull=not value)
+        return queryset.archived() if value else queryset.active()
 
     def filter_queryset(self, queryset):
         if self.form.cleaned_data.get("archived") is None:
-            queryset = queryset.filter(archived_at__isnull=True)
+            queryset = queryset.active()
         return super().filter_queryset(queryset)
 
 

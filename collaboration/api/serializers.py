@@ -14,7 +14,6 @@ from rest_framework import serializers
 
 from collaboration.models import (
     ActionItem,
-    ActionItemTransition,
     Capability,
     Decision,
     IndicatorValue,
@@ -24,7 +23,6 @@ from collaboration.models import (
     Programme,
     Recommendation,
     RecommendationComment,
-    RecommendationTransition,
     RecommendationVersion,
     TeamMembership,
 )
@@ -63,14 +61,6 @@ class CapabilityRefSerializer(serializers.ModelSerializer):
         model = Capability
         fields = ["id", "name"]
         read_only_fields = fields
-
-
-class CollaborationAvailableTransitionSerializer(serializers.Serializer):
-    """A workflow step the caller may take now."""
-
-    name = serializers.CharField(read_only=True)
-    label = serializers.CharField(source="display", read_only=True)  # type: ignore[assignment]
-    comment_required = serializers.BooleanField(read_only=True)
 
 
 # Programme, priority areas, capabilities, team -----------------------------------------------
@@ -320,20 +310,6 @@ class RecommendationDiffInputSerializer(serializers.Serializer):
         }
 
 
-class RecommendationTransitionSerializer(serializers.ModelSerializer):
-    actor = CollaborationUserSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = RecommendationTransition
-        fields = ["transition", "from_status", "to_status", "actor", "comment", "created_at"]
-        read_only_fields = fields
-
-
-class RecommendationTransitionsSerializer(serializers.Serializer):
-    available = CollaborationAvailableTransitionSerializer(many=True, read_only=True)
-    history = RecommendationTransitionSerializer(many=True, read_only=True)
-
-
 class RecommendationCommentSerializer(serializers.ModelSerializer):
     author = CollaborationUserSerializer(read_only=True)
     body_html = serializers.SerializerMethodField()
@@ -381,11 +357,6 @@ class _RecommendationContentInput(serializers.Serializer):
         default=list,
         help_text=_("Ids of the BGI capabilities it would use."),
     )
-
-    def validate_priority_areas(self, value: list[PriorityArea]) -> list[PriorityArea]:
-        if len({area.programme_id for area in value}) > 1:
-            raise serializers.ValidationError(_("The priority areas must belong to one programme."))
-        return value
 
 
 class RecommendationCreateInputSerializer(_RecommendationContentInput):
@@ -529,9 +500,8 @@ class ActionItemSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_is_overdue(self, obj: ActionItem) -> bool:
-        """Open and past its due date (today in the portal's zone)."""
-        today = self.context.get("today") or timezone.localdate()
-        return obj.is_open and obj.archived_at is None and obj.due_on < today
+        """Open and past its due date (today in the portal's zone): `ActionItem.is_overdue`."""
+        return obj.is_overdue_on(self.context.get("today") or timezone.localdate())
 
     def get_linked_type(self, obj: ActionItem) -> str | None:
         """The linked record's kind as "app_label.model", or null."""
@@ -542,20 +512,6 @@ class ActionItemSerializer(serializers.ModelSerializer):
     def get_available_transitions(self, obj: ActionItem) -> list[str]:
         """Names of the workflow steps the caller may take now."""
         return self.context.get("available_transitions", {}).get(obj.pk, [])
-
-
-class ActionItemTransitionSerializer(serializers.ModelSerializer):
-    actor = CollaborationUserSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = ActionItemTransition
-        fields = ["transition", "from_status", "to_status", "actor", "comment", "created_at"]
-        read_only_fields = fields
-
-
-class ActionItemTransitionsSerializer(serializers.Serializer):
-    available = CollaborationAvailableTransitionSerializer(many=True, read_only=True)
-    history = ActionItemTransitionSerializer(many=True, read_only=True)
 
 
 class ActionItemTransitionInputSerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ person may not see is simply missing (404, or absent from lists). Writes validat
 serializer and call a service; domain errors map to HTTP in portal/api/exceptions.py.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -58,14 +58,15 @@ from portal.api.mixins import (
     read_schema,
 )
 from portal.api.serializers import ErrorSerializer
+from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.exceptions import StaleVersion
+from portal.models import User
 
 from .filters import ActionItemFilter, CapabilityFilter, RecommendationFilter, TeamMembershipFilter
 from .permissions import ActionItemPermission, RecommendationPermission
 from .serializers import (
     ActionItemSerializer,
     ActionItemTransitionInputSerializer,
-    ActionItemTransitionsSerializer,
     CapabilitySerializer,
     MeetingDetailSerializer,
     MeetingSerializer,
@@ -79,7 +80,6 @@ from .serializers import (
     RecommendationListItemSerializer,
     RecommendationSerializer,
     RecommendationTransitionInputSerializer,
-    RecommendationTransitionsSerializer,
     RecommendationUpdateInputSerializer,
     RecommendationVersionSerializer,
     TeamMembershipSerializer,
@@ -137,7 +137,7 @@ class TeamMemberViewSet(FilterListOnlyMixin, viewsets.ReadOnlyModelViewSet):
     queryset = TeamMembership.objects.none()
 
     def get_queryset(self):
-        if not policies.can_view_programme(self.request.user):
+        if not policies.can_view_programme(cast(User, self.request.user)):
             return TeamMembership.objects.none()
         return TeamMembership.objects.select_related("user")
 
@@ -192,8 +192,12 @@ def _recommendation_data(values: dict, current: Recommendation | None = None) ->
         parameters=[IF_MATCH, etag_header(200)],
         responses={200: RecommendationSerializer, **ERRORS_WRITE},
     ),
+    transitions=transitions_schema(
+        RecommendationTransitionInputSerializer, RecommendationSerializer
+    ),
 )
 class RecommendationViewSet(
+    TransitionsActionMixin,
     CachedListMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
@@ -207,7 +211,8 @@ class RecommendationViewSet(
     serializer_class = RecommendationSerializer
     filterset_class = RecommendationFilter
     permission_classes = [IsAuthenticated, RecommendationPermission]
-    workflow = RECOMMENDATION_FLOW
+    workflow = transition_workflow = RECOMMENDATION_FLOW
+    transition_input_serializer = RecommendationTransitionInputSerializer
     queryset = Recommendation.objects.none()
 
     def get_queryset(self):
@@ -225,9 +230,7 @@ class RecommendationViewSet(
     def create(self, request, *args, **kwargs):
         data = RecommendationCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        areas = data.validated_data["priority_areas"]
         recommendation = recommendation_create(
-            programme=areas[0].programme,
             actor=request.user,
             data=_recommendation_data(data.validated_data),
         )
@@ -297,39 +300,15 @@ class RecommendationViewSet(
         }
         return Response(RecommendationDiffSerializer(body).data)
 
-    @extend_schema(
-        methods=["GET"],
-        request=None,
-        responses={200: RecommendationTransitionsSerializer, **ERRORS_DETAIL},
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=RecommendationTransitionInputSerializer,
-        parameters=[IF_MATCH, etag_header(200)],
-        responses={200: RecommendationSerializer, **ERRORS_WRITE},
-    )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
-    def transitions(self, request, pk=None):
-        """GET: the steps the caller may take now and the history. POST: take one."""
-        recommendation = self.get_object()
-        if request.method == "GET":
-            body = {
-                "available": RECOMMENDATION_FLOW.available(recommendation, request.user),
-                "history": recommendation.transitions.select_related("actor"),
-            }
-            return Response(RecommendationTransitionsSerializer(body).data)
-        version = expected_version(request)
-        data = RecommendationTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        moved = recommendation_transition(
-            recommendation=recommendation,
-            name=data.validated_data["transition"],
-            actor=request.user,
-            comment=data.validated_data["comment"],
+    def perform_transition(self, subject: Recommendation, data: dict, version: int) -> Any:
+        return recommendation_transition(
+            recommendation=subject,
+            name=data["transition"],
+            actor=cast(User, self.request.user),
+            comment=data["comment"],
             expected_version=version,
-            official_reference=data.validated_data["official_reference"],
+            official_reference=data["official_reference"],
         )
-        return self.versioned_response(self._fresh(moved))
 
     @extend_schema(
         methods=["GET"],
@@ -352,9 +331,7 @@ class RecommendationViewSet(
         """GET: the comments, oldest first. POST: add one."""
         recommendation = self.get_object()
         if request.method == "GET":
-            comments = recommendation.comments.filter(archived_at__isnull=True).select_related(
-                "author"
-            )
+            comments = recommendation.comments.active().select_related("author")
             return Response(RecommendationCommentSerializer(comments, many=True).data)
         data = RecommendationCommentCreateInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -382,9 +359,7 @@ class MeetingViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
             "decisions",
             Prefetch(
                 "action_items",
-                queryset=ActionItem.objects.filter(archived_at__isnull=True).select_related(
-                    "owner"
-                ),
+                queryset=ActionItem.objects.active().select_related("owner"),
             ),
         )
 
@@ -395,7 +370,11 @@ class MeetingViewSet(ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @read_schema(ActionItemSerializer, ActionItemSerializer, versioned=True)
+@extend_schema_view(
+    transitions=transitions_schema(ActionItemTransitionInputSerializer, ActionItemSerializer)
+)
 class ActionItemViewSet(
+    TransitionsActionMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
     AvailableTransitionsMixin,
@@ -406,7 +385,8 @@ class ActionItemViewSet(
     serializer_class = ActionItemSerializer
     filterset_class = ActionItemFilter
     permission_classes = [IsAuthenticated, ActionItemPermission]
-    workflow = ACTION_ITEM_FLOW
+    workflow = transition_workflow = ACTION_ITEM_FLOW
+    transition_input_serializer = ActionItemTransitionInputSerializer
     queryset = ActionItem.objects.none()
 
     def get_queryset(self):
@@ -420,35 +400,11 @@ class ActionItemViewSet(
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    @extend_schema(
-        methods=["GET"],
-        request=None,
-        responses={200: ActionItemTransitionsSerializer, **ERRORS_DETAIL},
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=ActionItemTransitionInputSerializer,
-        parameters=[IF_MATCH, etag_header(200)],
-        responses={200: ActionItemSerializer, **ERRORS_WRITE},
-    )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
-    def transitions(self, request, pk=None):
-        """GET: the steps the caller may take now and the history. POST: take one."""
-        item = self.get_object()
-        if request.method == "GET":
-            body = {
-                "available": ACTION_ITEM_FLOW.available(item, request.user),
-                "history": item.transitions.select_related("actor"),
-            }
-            return Response(ActionItemTransitionsSerializer(body).data)
-        version = expected_version(request)
-        data = ActionItemTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        moved = action_item_transition(
-            item=item,
-            name=data.validated_data["transition"],
-            actor=request.user,
-            comment=data.validated_data["comment"],
+    def perform_transition(self, subject: ActionItem, data: dict, version: int) -> Any:
+        return action_item_transition(
+            item=subject,
+            name=data["transition"],
+            actor=cast(User, self.request.user),
+            comment=data["comment"],
             expected_version=version,
         )
-        return self.versioned_response(self.get_queryset().get(pk=moved.pk))

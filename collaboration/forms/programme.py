@@ -289,3 +289,9 @@ class TransitionForm(forms.Form):
     transition = forms.CharField(max_length=50)
     version = forms.IntegerField(min_value=1)
     comment = forms.CharField(label=_("Comment"), required=False, max_length=5000)
+
+
+class PriorityAreaTransitionForm(TransitionForm):
+    """A priority area's step: priority areas carry no version, so none is required."""
+
+    version = forms.IntegerField(min_value=1, required=False)

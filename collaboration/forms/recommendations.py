@@ -125,7 +125,7 @@ class RecommendationFilter(django_filters.FilterSet):
         return queryset.filter(query)
 
     def filter_archived(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
-        return queryset if value else queryset.filter(archived_at__isnull=True)
+        return queryset if value else queryset.active()  # type: ignore[attr-defined]
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         ordering = self.SORTS.get(value, self.SORTS["-updated"])

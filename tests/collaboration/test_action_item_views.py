@@ -314,7 +314,10 @@ def test_stale_action_item_edit_is_a_conflict(client, ministry, nih_expert):
     )
 
     assert response.status_code == 409
-    assert "Someone else changed this record since you opened it" in response.content.decode()
+    assert (
+        "Someone else changed this since you opened it, so your changes were not saved."
+        in response.content.decode()
+    )
     item.refresh_from_db()
     assert item.title == "Theirs"
 
@@ -400,7 +403,10 @@ def test_stale_step_is_a_conflict(client, nih_expert, ministry):
     response = _step(client, item, "complete", version=stale)
 
     assert response.status_code == 409
-    assert "Someone else changed this action item" in response.content.decode()
+    assert (
+        "Someone else changed this since you opened it; nothing was changed."
+        in response.content.decode()
+    )
     item.refresh_from_db()
     assert item.status == ActionItem.Status.IN_PROGRESS
 

@@ -778,3 +778,25 @@ def test_an_empty_comment_is_400(api_as, ministry):
     assert response.status_code == 400
     assert "body" in response.json()["error"]["fields"]
     assert not RecommendationComment.objects.exists()
+
+
+def test_the_api_files_a_draft_under_its_areas_programme_and_refuses_two_programmes(
+    api_as, team, nih_expert
+):
+    other = ProgrammeFactory(name="Another programme")
+    PriorityAreaFactory(slug="gene-bank", programme=other)
+    PriorityAreaFactory(slug="thalassemia")
+    url = reverse("api:recommendation-list")
+
+    mixed = api_as(nih_expert).post(
+        url, {"title": "Mixed", "priority_areas": ["gene-bank", "thalassemia"]}
+    )
+    created = api_as(nih_expert).post(url, {"title": "Bank", "priority_areas": ["gene-bank"]})
+
+    assert mixed.status_code == 400
+    assert mixed.json()["error"]["fields"] == {
+        "priority_areas": ["The priority areas must belong to one programme."]
+    }
+    assert created.status_code == 201
+    assert created.json()["programme"] == other.pk
+    assert Recommendation.objects.get().programme == other

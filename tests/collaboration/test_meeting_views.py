@@ -125,7 +125,7 @@ def test_stale_meeting_edit_shows_a_conflict_and_changes_nothing(client, ministr
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this record since you opened it" in html
+    assert "Someone else changed this since you opened it, so your changes were not saved." in html
     assert 'value="My title"' in html
     meeting.refresh_from_db()
     assert meeting.title == "Their title"

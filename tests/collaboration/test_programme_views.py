@@ -416,4 +416,4 @@ def test_ministry_pauses_a_priority_area_from_its_page_and_an_expert_sees_no_but
     assert refused.status_code == 409
     area.refresh_from_db()
     assert area.status == "paused"
-    assert "“Rare diseases” is now paused." in page.content.decode()
+    assert "“Rare diseases” is now: Paused." in page.content.decode()

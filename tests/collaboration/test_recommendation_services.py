@@ -215,3 +215,60 @@ def test_bgi_liaison_sees_no_recommendation_at_all(bgi_liaison, api_client, mini
     assert Recommendation.objects.visible_to(bgi_liaison).count() == 0
     assert Recommendation.objects.visible_to(api_client).count() == 3
     assert Recommendation.objects.visible_to(ministry).count() == 3
+
+
+# A recommendation's programme: the one of its priority areas -------------------------------------
+
+
+def test_a_draft_belongs_to_the_programme_of_its_priority_areas(team, nih_expert):
+    other = ProgrammeFactory(name="Another programme")
+    area = PriorityAreaFactory(programme=other)
+
+    recommendation = recommendation_create(actor=nih_expert, data=_data(area=area))
+
+    assert recommendation.programme == other
+
+
+def test_priority_areas_of_two_programmes_are_refused_on_create_and_edit(team, nih_expert):
+    ours = PriorityAreaFactory()
+    theirs = PriorityAreaFactory(programme=ProgrammeFactory(name="Another programme"))
+    mixed = _data(priority_areas=[ours, theirs])
+
+    with pytest.raises(ValidationError) as error:
+        recommendation_create(actor=nih_expert, data=mixed)
+    assert error.value.message_dict == {
+        "priority_areas": ["The priority areas must belong to one programme."]
+    }
+    assert Recommendation.objects.count() == 0
+
+    recommendation = recommendation_create(actor=nih_expert, data=_data(area=ours))
+    with pytest.raises(ValidationError):
+        recommendation_update(
+            recommendation=recommendation, actor=nih_expert, expected_version=1, data=mixed
+        )
+    recommendation.refresh_from_db()
+    assert (recommendation.version, list(recommendation.priority_areas.all())) == (1, [ours])
+
+
+def test_a_caller_naming_another_programme_than_the_areas_is_refused(team, nih_expert):
+    other = ProgrammeFactory(name="Another programme")
+
+    with pytest.raises(ValidationError) as error:
+        recommendation_create(programme=other, actor=nih_expert, data=_data())
+
+    assert "priority_areas" in error.value.message_dict
+
+
+def test_an_edit_moving_every_area_to_another_programme_moves_the_recommendation(team, nih_expert):
+    recommendation = recommendation_create(actor=nih_expert, data=_data())
+    other = ProgrammeFactory(name="Another programme")
+    area = PriorityAreaFactory(programme=other)
+
+    edited = recommendation_update(
+        recommendation=recommendation, actor=nih_expert, expected_version=1,
+        data=_data(area=area),
+    )  # fmt: skip
+
+    assert edited.programme == other
+    edited.refresh_from_db()
+    assert edited.programme == other

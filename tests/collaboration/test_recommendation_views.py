@@ -18,6 +18,7 @@ from collaboration.services import (
 from tests.factories import (
     CapabilityFactory,
     PriorityAreaFactory,
+    ProgrammeFactory,
     RecommendationCommentFactory,
     RecommendationFactory,
     UserFactory,
@@ -500,7 +501,9 @@ def test_a_step_from_a_stale_page_is_refused(client, team, ministry):
     )
 
     assert response.status_code == 409
-    assert "Someone else changed this recommendation" in html_of(response)
+    assert "Someone else changed this since you opened it; nothing was changed." in html_of(
+        response
+    )
     rec.refresh_from_db()
     assert (rec.status, rec.version) == (S.SUBMITTED, 3)
 
@@ -556,6 +559,34 @@ def test_create_form_refuses_missing_title_and_areas_and_negative_cost(
     assert "This field is required." in html
     assert "Choose at least one priority area." in html
     assert "greater than or equal to 0" in html
+    assert Recommendation.objects.count() == 0
+
+
+def test_a_draft_from_the_form_belongs_to_its_priority_areas_programme(client, team, nih_expert):
+    # The page used to file it under the author's team's programme whatever the areas said.
+    other = ProgrammeFactory(name="Another programme")
+    area = PriorityAreaFactory(programme=other, name="Newborn screening")
+    client.force_login(nih_expert)
+
+    response = client.post(reverse("collaboration:recommendation-create"), form_data(area))
+
+    assert response.status_code == 302
+    rec = Recommendation.objects.get()
+    assert rec.programme == other != team.programme
+
+
+def test_the_form_refuses_priority_areas_of_two_programmes(client, team, nih_expert, thalassemia):
+    # The page used to accept them (only the API checked); the service now refuses them.
+    other = PriorityAreaFactory(programme=ProgrammeFactory(name="Another programme"))
+    client.force_login(nih_expert)
+
+    response = client.post(
+        reverse("collaboration:recommendation-create"),
+        form_data(thalassemia, priority_areas=[thalassemia.pk, other.pk]),
+    )
+
+    assert response.status_code == 400
+    assert "The priority areas must belong to one programme." in html_of(response)
     assert Recommendation.objects.count() == 0
 
 

@@ -258,7 +258,7 @@ def test_stale_terms_of_reference_edit_is_refused(client, team, nih_lead):
 
     html = response.content.decode()
     assert response.status_code == 409
-    assert "Someone else changed this record since you opened it" in html
+    assert "Someone else changed this since you opened it, so your changes were not saved." in html
     assert "My text" in html
     assert f'name="version" value="{stale + 1}"' in html
     team.refresh_from_db()
