@@ -206,7 +206,7 @@ def my_work(*, viewer: User, today: date | None = None) -> MyWork:
         drafts=drafts,
         awaiting_me=awaiting,
         action_items=items,
-        overdue_count=sum(1 for item in items if item.due_on < today),
+        overdue_count=sum(1 for item in items if item.is_overdue_on(today)),
     )
 
 

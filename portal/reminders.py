@@ -55,6 +55,14 @@ class DueItem:
     leads: Sequence[User] = ()
     context: str = ""
 
+    def is_overdue_on(self, today: date) -> bool:
+        """Overdue: the due day has passed (the one rule every page and reminder shows)."""
+        return self.due_on < today
+
+    def days_left(self, today: date) -> int:
+        """Days from `today` to the due date (negative when overdue)."""
+        return (self.due_on - today).days
+
 
 @dataclass(frozen=True)
 class ReminderKind:

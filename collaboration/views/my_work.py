@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from portal.pages import crumbs
+from portal.reminders import due_items_for
 from portal.types import AuthenticatedHttpRequest
 
 from .. import policies, selectors
@@ -17,6 +19,9 @@ from ..models import Recommendation
 from ..workflows import RECOMMENDATION_FLOW
 from .base import PageMixin
 from .recommendations import home_crumb
+
+# How far ahead "My deadlines" looks; everything overdue is listed whatever its age.
+DEADLINES_AHEAD_DAYS = 30
 
 # What the person is expected to do with a recommendation waiting for them.
 EXPECTED_ACTION: dict[str, Any] = {
@@ -47,12 +52,26 @@ class MyWorkView(PageMixin, TemplateView):
         context["action_items"] = [
             {
                 "item": item,
-                "overdue": item.due_on < today,
+                "overdue": item.is_overdue_on(today),
                 "days_overdue": (today - item.due_on).days,
                 "due_today": item.due_on == today,
             }
             for item in work.action_items
         ]
+        # Every dated thing the person is responsible for, as the reminders have it (action
+        # items, MoU reviews, visit tasks, visas, obligations, signing and expiry dates).
+        context["deadlines"] = [
+            {
+                "kind": str(due.kind.label),
+                "item": due.item,
+                "overdue": due.item.is_overdue_on(today),
+                "days_left": due.item.days_left(today),
+            }
+            for due in due_items_for(
+                user, until=today + timedelta(days=DEADLINES_AHEAD_DAYS), start=None
+            )
+        ]
+        context["deadlines_ahead_days"] = DEADLINES_AHEAD_DAYS
         context["overdue_count"] = work.overdue_count
         context["can_create"] = policies.can_create_recommendation(user)
         context["breadcrumbs"] = crumbs(home_crumb(), (_("My work"), None))

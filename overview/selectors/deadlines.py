@@ -92,8 +92,8 @@ def as_deadline(due: Due, today: dt.date, labels: dict[str, str] | None = None) 
         due_on=item.due_on,
         url=item.url,
         owner_name=", ".join(user.display_name for user in item.recipients),
-        is_overdue=item.due_on < today,
-        days_left=(item.due_on - today).days,
+        is_overdue=item.is_overdue_on(today),
+        days_left=item.days_left(today),
         responsible_ids=tuple(user.pk for user in item.recipients),
     )
 

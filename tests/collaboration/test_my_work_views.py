@@ -146,8 +146,36 @@ def test_my_work_query_count_stays_flat(
     ActionItemFactory.create_batch(rows, owner=nih_lead, meeting=MeetingFactory())
     client.force_login(nih_lead)
 
-    with django_assert_max_num_queries(14):  # 13 + the notification bell
+    # 13, the notification bell, and one read per reminder kind for "My deadlines" (7 kinds, one
+    # scope query): the same at any number of rows.
+    with django_assert_max_num_queries(22):
         response = client.get(reverse(URL))
 
     assert response.status_code == 200
     assert section(response, "waiting-heading").count("Submit it to the ministry") == rows // 2
+
+
+def test_my_deadlines_list_everything_the_person_is_responsible_for(client, nih_expert, ministry):
+    """Fed by the reminder registry: an action item and a missing visa alike (the old page
+    listed action items only)."""
+    from tests.factories import DelegationMemberFactory, VisitFactory
+
+    today = timezone.localdate()
+    ActionItemFactory(title="Share protocol", owner=nih_expert, due_on=today - dt.timedelta(days=2))
+    visit = VisitFactory(
+        approved=True,
+        title="Visit to Shenzhen",
+        starts_on=today + dt.timedelta(days=10),
+        ends_on=today + dt.timedelta(days=14),
+    )
+    DelegationMemberFactory(visit=visit, name="Dr Expert", user=nih_expert)
+    ActionItemFactory(title="Someone else's", owner=ministry, due_on=today)
+    client.force_login(nih_expert)
+
+    deadlines = section(client.get(reverse(URL)), "deadlines-heading")
+
+    assert "Share protocol" in deadlines
+    assert "Visa for Dr Expert — Visit to Shenzhen" in deadlines
+    assert deadlines.index("Share protocol") < deadlines.index("Visa for Dr Expert")
+    assert deadlines.count("Overdue") == 1
+    assert "Someone else" not in deadlines
