@@ -1,6 +1,7 @@
 """Delegation visits to BGI: invitation, members and their readiness, objectives, a
 time-zone-correct itinerary at BGI's sites, logistics, budget, and the trip report."""
 
+import datetime as dt
 import uuid
 import zoneinfo
 
@@ -8,13 +9,20 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import ArchivableModel, TimeStampedModel, TransitionLogBase, VersionedModel
 from portal.uploads import private_storage
 
-from .querysets import ItineraryItemQuerySet, SiteQuerySet, VisitQuerySet
+from .querysets import (
+    ItineraryItemQuerySet,
+    LogisticsTaskQuerySet,
+    SiteQuerySet,
+    VisitObjectiveQuerySet,
+    VisitQuerySet,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -144,6 +152,10 @@ class Visit(TimeStampedModel, VersionedModel, ArchivableModel):
     def get_absolute_url(self) -> str:
         return reverse("delegations:visit-detail", args=[self.pk])
 
+    def current_objectives(self) -> list["VisitObjective"]:
+        """The objectives not archived, in order; read from `objectives` when prefetched."""
+        return [objective for objective in self.objectives.all() if not objective.is_archived]
+
 
 class VisitTransition(TransitionLogBase):
     """One recorded step of a visit's workflow."""
@@ -220,6 +232,8 @@ class VisitObjective(TimeStampedModel, ArchivableModel):
 
     history = HistoricalRecords()
 
+    objects = VisitObjectiveQuerySet.as_manager()
+
     class Meta:
         ordering = ["visit", "position", "pk"]
 
@@ -290,6 +304,8 @@ class LogisticsTask(TimeStampedModel):
 
     history = HistoricalRecords()
 
+    objects = LogisticsTaskQuerySet.as_manager()
+
     class Meta:
         ordering = ["visit", "due_on", "pk"]
 
@@ -299,6 +315,15 @@ class LogisticsTask(TimeStampedModel):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    def is_overdue_on(self, today: dt.date) -> bool:
+        """Open with a due date before `today`: `LogisticsTaskQuerySet.overdue` for one task."""
+        return not self.is_done and self.due_on is not None and self.due_on < today
+
+    @property
+    def is_overdue(self) -> bool:
+        """Overdue as of the local date."""
+        return self.is_overdue_on(timezone.localdate())
 
 
 class BudgetLine(TimeStampedModel):

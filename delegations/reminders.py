@@ -25,12 +25,9 @@ LIVE_STATUSES = (*PRE_DEPARTURE_STATUSES, Visit.Status.IN_PROGRESS, Visit.Status
 def due_logistics_tasks(until: date) -> Iterator[DueItem]:
     """Checklist tasks not done, with an owner and a due date, of live, unarchived visits."""
     tasks = (
-        LogisticsTask.objects.filter(
-            done_on__isnull=True,
-            owner__isnull=False,
-            due_on__lte=until,
-            visit__archived_at__isnull=True,
-            visit__status__in=LIVE_STATUSES,
+        LogisticsTask.objects.due_by(until)
+        .filter(
+            owner__isnull=False, visit__in=Visit.objects.active().filter(status__in=LIVE_STATUSES)
         )
         .select_related("owner", "visit__responsible_officer")
         .order_by("due_on", "pk")
@@ -58,10 +55,9 @@ def missing_visas(until: date) -> Iterator[DueItem]:
         DelegationMember.objects.filter(
             is_active=True,
             visa_issued_on__isnull=True,
-            visit__starts_on__isnull=False,
-            visit__starts_on__lte=until,
-            visit__archived_at__isnull=True,
-            visit__status__in=PRE_DEPARTURE_STATUSES,
+            visit__in=Visit.objects.active().filter(
+                starts_on__lte=until, status__in=PRE_DEPARTURE_STATUSES
+            ),
         )
         .select_related("user", "visit__responsible_officer")
         .order_by("visit__starts_on", "pk")

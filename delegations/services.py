@@ -47,6 +47,12 @@ if TYPE_CHECKING:
     from portal.models import User
 
 
+def _require_manager(actor: User | None, visit: Visit | None = None) -> None:
+    """Ministry staff only; seeding and demo data write with no actor."""
+    if actor is not None:
+        _require(policies.can_manage_visit(actor, visit))
+
+
 def _lock_visit(visit: Visit, expected_version: int | None) -> Visit:
     locked = Visit.objects.select_for_update().get(pk=visit.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -75,8 +81,7 @@ def site_ensure(
     existing = Site.objects.filter(name=name).first()
     if existing is not None:
         return existing
-    if actor is not None:
-        _require(policies.can_manage_visit(actor))
+    _require_manager(actor)
     site = Site(name=name, city=city, country=country, organisation=organisation,
                 address=address, timezone=timezone_name, description=description)  # fmt: skip
     _save(site, actor)
@@ -116,6 +121,7 @@ def visit_create(*, programme: Programme, actor: User, data: VisitData) -> Visit
 
 @transaction.atomic
 def visit_update(*, visit: Visit, actor: User, expected_version: int, data: VisitData) -> Visit:
+    """Ministry staff edit a visit on the version they saw; a closed or cancelled one cannot change."""
     _require(policies.can_manage_visit(actor, visit))
     locked = _lock_visit(visit, expected_version)
     if locked.status in (Visit.Status.CLOSED, Visit.Status.CANCELLED):
@@ -173,7 +179,8 @@ def visit_transition(
             code="transition_needs_data",
         )
     if name == "approve":
-        if not VISIT_FLOW.get(name).allowed(actor, visit):
+        step = VISIT_FLOW.get(name)
+        if not step.allowed(actor, visit):
             raise PermissionDenied
         reference = travel_approval_reference.strip()
         if not reference:
@@ -181,10 +188,7 @@ def visit_transition(
                 {"travel_approval_reference": _("Give the government travel approval reference.")}
             )
         locked = _lock_visit(visit, expected_version)
-        if (
-            VISIT_FLOW.get(name).allowed(actor, locked)
-            and locked.status in VISIT_FLOW.get(name).source
-        ):
+        if step.allowed(actor, locked) and locked.status in step.source:
             locked.travel_approval_reference = reference
             _save(locked, actor, ["travel_approval_reference", "updated_at"])
         visit = locked
@@ -251,8 +255,7 @@ def _check_one_head(visit: Visit, member: DelegationMember) -> None:
 @transaction.atomic
 def member_add(*, visit: Visit, actor: User | None, data: MemberData) -> DelegationMember:
     """Add a ministry or NIH user, or an external person without a login, to the delegation."""
-    if actor is not None:
-        _require(policies.can_manage_visit(actor, visit))
+    _require_manager(actor, visit)
     if data.user is not None and visit.members.filter(user=data.user, is_active=True).exists():
         raise Conflict(_("%(name)s is already in the delegation.") % {"name": data.user})
     member = DelegationMember(visit=visit)
@@ -294,8 +297,8 @@ def objective_add(
     *, visit: Visit, actor: User | None, priority_area: PriorityArea, text: str,
     recommendation: Recommendation | None = None,
 ) -> VisitObjective:  # fmt: skip
-    if actor is not None:
-        _require(policies.can_manage_visit(actor, visit))
+    """Ministry staff add an objective in a priority area, perhaps serving a recommendation."""
+    _require_manager(actor, visit)
     if (
         recommendation is not None
         and not recommendation.priority_areas.filter(pk=priority_area.pk).exists()
@@ -352,8 +355,7 @@ def _fill_item(item: ItineraryItem, visit: Visit, data: ItineraryData) -> None:
 @transaction.atomic
 def itinerary_item_add(*, visit: Visit, actor: User | None, data: ItineraryData) -> ItineraryItem:
     """Add an itinerary entry in its place's own time zone (stored in UTC)."""
-    if actor is not None:
-        _require(policies.can_manage_visit(actor, visit))
+    _require_manager(actor, visit)
     item = ItineraryItem(visit=visit)
     _fill_item(item, visit, data)
     _save(item, actor)
@@ -366,6 +368,7 @@ def itinerary_item_add(*, visit: Visit, actor: User | None, data: ItineraryData)
 def itinerary_item_update(
     *, item: ItineraryItem, actor: User, expected_version: int, data: ItineraryData
 ) -> ItineraryItem:
+    """Ministry staff edit an itinerary entry on the version they saw."""
     _require(policies.can_manage_visit(actor, item.visit))
     locked = ItineraryItem.objects.select_for_update().get(pk=item.pk)
     if locked.version != expected_version:
@@ -383,7 +386,7 @@ def itinerary_item_remove(*, item: ItineraryItem, actor: User) -> None:
     """Take an entry out of the plan: it is archived, not erased, and its history stays."""
     _require(policies.can_manage_visit(actor, item.visit))
     locked = ItineraryItem.objects.select_for_update().get(pk=item.pk)
-    if locked.archived_at is not None:
+    if locked.is_archived:
         return
     locked.archived_at = timezone.now()
     _save(locked, actor, ["archived_at", "updated_at"])
@@ -398,8 +401,8 @@ def logistics_task_add(
     *, visit: Visit, actor: User | None, title: str, owner: User | None = None,
     due_on: dt.date | None = None,
 ) -> LogisticsTask:  # fmt: skip
-    if actor is not None:
-        _require(policies.can_manage_visit(actor, visit))
+    """Ministry staff add a task to the visit's logistics checklist."""
+    _require_manager(actor, visit)
     task = LogisticsTask(visit=visit, title=title, owner=owner, due_on=due_on)
     _save(task, actor)
     _bump(visit, actor)
@@ -410,8 +413,8 @@ def logistics_task_add(
 def logistics_task_set_done(
     *, task: LogisticsTask, actor: User | None, done: bool, done_on: dt.date | None = None
 ) -> LogisticsTask:
-    if actor is not None:
-        _require(policies.can_manage_visit(actor, task.visit))
+    """Ministry staff mark a checklist task done (today, unless `done_on` says) or open again."""
+    _require_manager(actor, task.visit)
     locked = LogisticsTask.objects.select_for_update().get(pk=task.pk)
     locked.done_on = (done_on or timezone.localdate()) if done else None
     _save(locked, actor, ["done_on", "updated_at"])
@@ -424,8 +427,8 @@ def budget_line_add(
     *, visit: Visit, actor: User | None, category: str, estimated_pkr: Decimal,
     description: str = "", actual_pkr: Decimal | None = None,
 ) -> BudgetLine:  # fmt: skip
-    if actor is not None:
-        _require(policies.can_manage_visit(actor, visit))
+    """Ministry staff add an estimated (and perhaps actual) cost to the visit's budget."""
+    _require_manager(actor, visit)
     line = BudgetLine(visit=visit, category=category, description=description,
                       estimated_pkr=estimated_pkr, actual_pkr=actual_pkr)  # fmt: skip
     _save(line, actor)
@@ -438,6 +441,7 @@ def budget_line_update(
     *, line: BudgetLine, actor: User, category: str, estimated_pkr: Decimal, description: str = "",
     actual_pkr: Decimal | None = None,
 ) -> BudgetLine:  # fmt: skip
+    """Ministry staff correct a budget line or record its actual cost."""
     _require(policies.can_manage_visit(actor, line.visit))
     locked = BudgetLine.objects.select_for_update().get(pk=line.pk)
     locked.category, locked.description = category, description
@@ -474,6 +478,7 @@ def _report_open(visit: Visit) -> None:
 def trip_report_save(
     *, visit: Visit, actor: User, summary: str, expected_version: int | None = None
 ) -> TripReport:
+    """Write the report's summary while the report is open, on the version the writer saw."""
     _require(policies.can_write_findings(actor, visit))
     _report_open(visit)
     report = _report_for(visit, actor)
@@ -531,6 +536,7 @@ def finding_add(*, visit: Visit, actor: User, data: FindingData) -> Finding:
 def trip_report_attach(
     *, visit: Visit, actor: User, title: str, upload: Any
 ) -> TripReportAttachment:
+    """Attach a PDF to the trip report while it is open."""
     _require(policies.can_write_findings(actor, visit))
     _report_open(visit)
     validate_pdf(upload, field="file")

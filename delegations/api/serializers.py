@@ -16,6 +16,7 @@ the results of their readiness checks (never e-mail addresses or the dates behin
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
@@ -253,7 +254,7 @@ class VisitSharedDetailSerializer(VisitSharedSerializer):
 
     @extend_schema_field(VisitObjectiveSharedSerializer(many=True))
     def get_objectives(self, obj: Visit) -> list:
-        rows = [o for o in obj.objectives.all() if o.archived_at is None]
+        rows = obj.current_objectives()
         return list(VisitObjectiveSharedSerializer(rows, many=True).data)
 
 
@@ -345,7 +346,7 @@ class VisitDetailSerializer(VisitSerializer):
 
     @extend_schema_field(VisitObjectiveSerializer(many=True))
     def get_objectives(self, obj: Visit) -> list:
-        rows = [o for o in obj.objectives.all() if o.archived_at is None]
+        rows = obj.current_objectives()
         return list(VisitObjectiveSerializer(rows, many=True).data)
 
     @extend_schema_field(ItineraryItemSerializer(many=True))
@@ -401,16 +402,12 @@ class VisitInternalDetailSerializer(VisitDetailSerializer):
 
     @extend_schema_field(VisitLogisticsSerializer)
     def get_logistics(self, obj: Visit) -> dict[str, Any]:
-        today = self.context.get("today")
-        tasks = list(obj.logistics.values_list("done_on", "due_on"))
+        today = self.context.get("today") or timezone.localdate()
+        tasks = list(obj.logistics.only("visit_id", "done_on", "due_on"))
         return {
             "total": len(tasks),
-            "done": sum(1 for done_on, _due in tasks if done_on is not None),
-            "overdue": sum(
-                1
-                for done_on, due_on in tasks
-                if done_on is None and due_on is not None and today and due_on < today
-            ),
+            "done": sum(1 for task in tasks if task.is_done),
+            "overdue": sum(1 for task in tasks if task.is_overdue_on(today)),
         }
 
 

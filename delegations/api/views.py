@@ -6,6 +6,8 @@ chosen from the policies in `permissions.visit_serializer_class`. Writes beyond 
 steps are done in the pages.
 """
 
+from typing import Any, cast
+
 from django.db.models import F, Prefetch
 from django.http import HttpResponse
 from django.utils import timezone
@@ -17,20 +19,17 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import renderers, viewsets
-from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from delegations import policies, selectors
 from delegations.models import ItineraryItem, Site, Visit
+from delegations.querysets import VisitQuerySet
 from delegations.services import visit_transition
 from delegations.workflows import TRANSITIONS_WITH_DATA, VISIT_FLOW
-from portal.api.concurrency import expected_version
 from portal.api.mixins import (
     ERRORS_DETAIL,
     ERRORS_READ,
-    ERRORS_WRITE,
-    IF_MATCH,
     IF_NONE_MATCH,
     NOT_MODIFIED,
     ConditionalRetrieveMixin,
@@ -38,7 +37,9 @@ from portal.api.mixins import (
     etag_header,
     read_schema,
 )
-from portal.api.serializers import ErrorSerializer, TransitionsSerializer
+from portal.api.serializers import ErrorSerializer
+from portal.api.transitions import TransitionsActionMixin, transitions_schema
+from portal.models import User
 
 from .filters import VisitApiFilter
 from .permissions import VisitPermission, visit_serializer_class
@@ -86,7 +87,7 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return (
             Site.objects.visible_to(self.request.user)
-            .filter(archived_at__isnull=True)
+            .active()
             .prefetch_related("capabilities")
             .order_by("country", "city", "name", "pk")
         )
@@ -104,20 +105,36 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
         parameters=[IF_NONE_MATCH, etag_header(200, 304)],
         responses={200: VISIT_DETAIL, 304: NOT_MODIFIED, **ERRORS_DETAIL},
     ),
+    transitions=transitions_schema(
+        VisitTransitionInputSerializer,
+        VISIT_DETAIL,
+        description="GET: the steps the caller may take here now, and the history. POST: take "
+        "one.\n\nSteps that carry more than a comment (recording BGI's invitation, submitting "
+        "the trip report) are taken in the pages; here they are refused with 409 "
+        "`transition_needs_data`. `approve` needs `travel_approval_reference`.",
+    ),
 )
-class VisitViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class VisitViewSet(
+    TransitionsActionMixin,
+    FilterListOnlyMixin,
+    ConditionalRetrieveMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     """Delegation visits to BGI: the list, one visit, its workflow and its calendar."""
 
     filterset_class = VisitApiFilter
     permission_classes = [IsAuthenticated, VisitPermission]
     queryset = Visit.objects.none()
+    transition_workflow = VISIT_FLOW
+    transition_input_serializer = VisitTransitionInputSerializer
+    transitions_with_data = TRANSITIONS_WITH_DATA
 
     def get_queryset(self):
         user = self.request.user
         if self.action == "list":
             return (
-                selectors.visit_list(viewer=user)
-                .filter(archived_at__isnull=True)
+                cast(VisitQuerySet, selectors.visit_list(viewer=user))
+                .active()
                 .order_by(F("starts_on").desc(nulls_last=True), "-pk")
             )
         if self.action == "calendar":
@@ -137,48 +154,16 @@ class VisitViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadO
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "today": timezone.localdate()}
 
-    @extend_schema(
-        methods=["GET"],
-        request=None,
-        responses={200: TransitionsSerializer, **ERRORS_DETAIL},
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=VisitTransitionInputSerializer,
-        parameters=[IF_MATCH, etag_header(200)],
-        responses={200: VISIT_DETAIL, **ERRORS_WRITE},
-    )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
-    def transitions(self, request, pk=None):
-        """GET: the steps the caller may take here now, and the history. POST: take one.
-
-        Steps that carry more than a comment (recording BGI's invitation, submitting the trip
-        report) are taken in the pages; here they are refused with 409
-        `transition_needs_data`. `approve` needs `travel_approval_reference`.
-        """
-        visit = self.get_object()
-        if request.method == "GET":
-            body = {
-                "available": [
-                    t
-                    for t in VISIT_FLOW.available(visit, request.user)
-                    if t.name not in TRANSITIONS_WITH_DATA
-                ],
-                "history": visit.transitions.select_related("actor"),
-            }
-            return Response(TransitionsSerializer(body, context={"workflow": VISIT_FLOW}).data)
-        version = expected_version(request)
-        data = VisitTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        moved = visit_transition(
-            visit=visit,
-            name=data.validated_data["transition"],
-            actor=request.user,
-            comment=data.validated_data["comment"],
+    def perform_transition(self, subject: Visit, data: dict[str, Any], version: int) -> Visit:
+        """`approve` needs `travel_approval_reference`; other steps take a comment only."""
+        return visit_transition(
+            visit=subject,
+            name=data["transition"],
+            actor=cast(User, self.request.user),
+            comment=data["comment"],
             expected_version=version,
-            travel_approval_reference=data.validated_data["travel_approval_reference"],
+            travel_approval_reference=data["travel_approval_reference"],
         )
-        return self.versioned_response(self.get_queryset().get(pk=moved.pk))
 
     @extend_schema(
         operation_id="v1_visits_calendar_retrieve",

@@ -134,10 +134,11 @@ class ItineraryItemForm(forms.Form):
         self, *args: Any, visit: Visit, item: ItineraryItem | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        current_site = Q(pk=item.site_id) if item is not None and item.site_id else Q(pk=None)
-        sites = Site.objects.filter(Q(archived_at__isnull=True) | current_site).order_by(
-            "country", "city", "name"
-        )
+        # Active sites, and the item's own site even if it has since been archived.
+        sites = Site.objects.active()
+        if item is not None and item.site_id:
+            sites = sites | Site.objects.filter(pk=item.site_id)
+        sites = sites.order_by("country", "city", "name")
         cast(forms.ModelChoiceField, self.fields["site"]).queryset = sites
         site_zones = dict(sites.values_list("pk", "timezone"))
         # Lets itinerary.js say which zone "the site's own" is while the form is filled in.
@@ -269,7 +270,8 @@ class FindingForm(forms.Form):
     def __init__(self, *args: Any, visit: Visit, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         cast(forms.ModelChoiceField, self.fields["objective"]).queryset = (
-            VisitObjective.objects.filter(visit=visit, archived_at__isnull=True)
+            VisitObjective.objects.active()
+            .filter(visit=visit)
             .select_related("priority_area")
             .order_by("position", "pk")
         )

@@ -278,9 +278,7 @@ class ObjectiveForm(_ChoosingForm):
         super().__init__(*args, **kwargs)
         self._choices("priority_area").queryset = PriorityArea.objects.visible_to(viewer).active()
         self._choices("recommendation").queryset = (
-            Recommendation.objects.visible_to(viewer)
-            .filter(archived_at__isnull=True)
-            .order_by("title")
+            Recommendation.objects.visible_to(viewer).active().order_by("title")
         )
         self.helper = _helper("objective-form", _("Add objective"))
 

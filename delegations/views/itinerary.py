@@ -1,9 +1,9 @@
-"""The itinerary, its calendars and editor, the briefing pack, BGI's sites and the trip report.
+"""The itinerary, its calendars and editor, the briefing pack and BGI's sites.
 
 Views stay thin: visits are read through `visible_to` (404 when invisible), the policies decide
-who may act (403), every write goes through a service, and refusals become messages with the
-right status. BGI's liaison sees the itinerary and whole-visit calendar of a shared visit, never
-items' internal notes, member calendars, the briefing pack or the trip report.
+who may act (403; asked in `common`), every write goes through a service, and refusals become
+messages with the right status. BGI's liaison sees the itinerary and whole-visit calendar of a
+shared visit, never items' internal notes, member calendars or the briefing pack.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch, QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,30 +26,22 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
-from portal import policies as roles
 from portal.exceptions import DomainError, StaleVersion
+from portal.pages import STALE_EDIT_MESSAGE, put_errors_on_form
 from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
 
 from .. import policies, selectors, services
-from ..forms.itinerary import (
-    AttachmentForm,
-    FindingForm,
-    ItineraryItemForm,
-    TripReportSubmitForm,
-    TripReportSummaryForm,
+from ..forms.itinerary import ItineraryItemForm
+from ..models import DelegationMember, ItineraryItem, Site, Visit
+from .common import (
+    VisitPagesMixin,
+    get_visit,
+    get_visit_record,
+    list_crumbs,
+    tab_crumb,
+    visit_page,
 )
-from ..models import (
-    DelegationMember,
-    Finding,
-    ItineraryItem,
-    Site,
-    TripReport,
-    TripReportAttachment,
-    Visit,
-    VisitObjective,
-)
-from ..workflows import VISIT_FLOW
 
 CONFLICT = 409
 HOME_ZONE_NAME = "Asia/Karachi"
@@ -58,81 +50,20 @@ HOME_ZONE_NAME = "Asia/Karachi"
 # Shared pieces ------------------------------------------------------------------------------
 
 
-class VisitAudienceMixin:
-    """People inside government and BGI's liaison; anyone else (machine accounts, people
-    without a role) gets 404: machine accounts read visits through the API."""
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not (roles.is_internal(request.user) or roles.is_bgi_liaison(request.user)):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-def _crumbs(visit: Visit | None, *trail: tuple[str, str | None]) -> list[dict[str, Any]]:
-    """Home › Visits to BGI › the visit › …; the last crumb has no link."""
-    items: list[dict[str, Any]] = [
-        {"label": _("Home"), "url": reverse("home")},
-        {"label": _("Visits to BGI"), "url": reverse("delegations:visit-list")},
-    ]
-    if visit is not None:
-        items.append({"label": visit.title, "url": visit.get_absolute_url()})
-    items += [{"label": label, "url": url} for label, url in trail]
-    items[-1]["url"] = None
-    return items
-
-
 def _render(
-    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+    request: AuthenticatedHttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     return TemplateResponse(request, template, context, status=status)
 
 
-def _visible_visit(request: HttpRequest, pk: int) -> Visit:
-    """The visit, if the viewer may see it at all; otherwise 404, as for a missing one."""
-    visit: Visit = get_object_or_404(Visit.objects.visible_to(request.user), pk=pk)
-    return visit
-
-
-def _internal_visit(request: HttpRequest, pk: int) -> Visit:
-    """The visit for pages about its internals (report, briefing pack): 404 for anyone else."""
-    visit = _visible_visit(request, pk)
-    if not policies.can_view_visit_internals(request.user, visit):
-        raise Http404
-    return visit
-
-
-def _managed_item(request: HttpRequest, pk: int) -> ItineraryItem:
+def _managed_item(request: AuthenticatedHttpRequest, pk: int) -> ItineraryItem:
     """An itinerary item of a visible visit that the viewer may edit (403 if visible only)."""
-    item: ItineraryItem = get_object_or_404(
-        ItineraryItem.objects.active()
-        .filter(visit__in=Visit.objects.visible_to(request.user))
-        .select_related("visit", "site")
-        .prefetch_related("attendees"),
-        pk=pk,
-    )
-    if not policies.can_manage_visit(request.user, item.visit):
-        raise PermissionDenied
-    return item
-
-
-def _field_errors(form: Any, error: ValidationError, renames: dict[str, str] | None = None) -> None:
-    """Put a service's ValidationError on the form: on its fields when it names them."""
-    renames = renames or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            field = renames.get(name, name)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
-def _stale_message(request: HttpRequest) -> None:
-    messages.error(
+    return get_visit_record(
         request,
-        _(
-            "Someone else changed this while you were editing; nothing was saved. The page now "
-            "shows their saved version: check it, then save your changes again if they still apply."
-        ),
+        ItineraryItem.objects.active().select_related("site").prefetch_related("attendees"),
+        pk,
+        internal=False,
+        manage=True,
     )
 
 
@@ -144,15 +75,6 @@ def _itinerary_items(visit: Visit) -> list[ItineraryItem]:
         .prefetch_related("attendees")
         .order_by("starts_at", "pk")
     )
-
-
-def _tab_context(request: HttpRequest, visit: Visit, active_tab: str) -> dict[str, Any]:
-    """What the visit's shared tab bar needs."""
-    return {
-        "visit": visit,
-        "active_tab": active_tab,
-        "show_internal": policies.can_view_visit_internals(request.user, visit),
-    }
 
 
 # Itinerary presentation ---------------------------------------------------------------------
@@ -234,12 +156,12 @@ def itinerary_context(
 # The itinerary ------------------------------------------------------------------------------
 
 
-class VisitItineraryView(VisitAudienceMixin, View):
+class VisitItineraryView(VisitPagesMixin, View):
     """The day-by-day programme at BGI's sites, each time also in Pakistan time."""
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         user = request.user
-        visit = _visible_visit(request, pk)
+        visit = get_visit(request, pk)
         internal = policies.can_view_visit_internals(user, visit)
         can_manage = policies.can_manage_visit(user, visit)
         items = _itinerary_items(visit)
@@ -248,7 +170,7 @@ class VisitItineraryView(VisitAudienceMixin, View):
         if internal:
             members = list(visit.members.filter(is_active=True).order_by("role", "name"))
         context = {
-            **_tab_context(request, visit, "itinerary"),
+            **visit_page(request, visit, "itinerary", (_("Itinerary"), None)),
             "days": days,
             "item_count": len(items),
             "clash_count": sum(1 for day in days for row in day["rows"] if row["clashes"]),
@@ -257,17 +179,16 @@ class VisitItineraryView(VisitAudienceMixin, View):
             "briefing_pack_url": (
                 reverse("delegations:visit-briefing-pack", args=[visit.pk]) if internal else ""
             ),
-            "breadcrumbs": _crumbs(visit, (_("Itinerary"), None)),
         }
         return _render(request, "delegations/itinerary_detail.html", context)
 
 
-class _ItineraryItemFormView(VisitAudienceMixin, View):
+class _ItineraryItemFormView(VisitPagesMixin, View):
     template_name = "delegations/itineraryitem_form.html"
 
     def _page(
         self,
-        request: HttpRequest,
+        request: AuthenticatedHttpRequest,
         visit: Visit,
         form: ItineraryItemForm,
         item: ItineraryItem | None = None,
@@ -280,16 +201,17 @@ class _ItineraryItemFormView(VisitAudienceMixin, View):
             [(_day, [row])] = selectors.itinerary_days([item])
             saved = _itinerary_row(row, internal=True, can_manage=False)
         context = {
-            **_tab_context(request, visit, "itinerary"),
+            **visit_page(
+                request,
+                visit,
+                "itinerary",
+                tab_crumb(_("Itinerary"), "delegations:visit-itinerary", visit),
+                (label, None),
+            ),
             "form": form,
             "item": item,
             "saved": saved,
             "itinerary_url": reverse("delegations:visit-itinerary", args=[visit.pk]),
-            "breadcrumbs": _crumbs(
-                visit,
-                (_("Itinerary"), reverse("delegations:visit-itinerary", args=[visit.pk])),
-                (label, None),
-            ),
         }
         return _render(request, self.template_name, context, status)
 
@@ -318,18 +240,12 @@ def _after_item_saved(item: ItineraryItem) -> HttpResponse:
 
 
 class ItineraryItemCreateView(_ItineraryItemFormView):
-    def _visit(self, request: HttpRequest, pk: int) -> Visit:
-        visit = _visible_visit(request, pk)
-        if not policies.can_manage_visit(request.user, visit):
-            raise PermissionDenied
-        return visit
-
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = self._visit(request, pk)
+        visit = get_visit(request, pk, manage=True)
         return self._page(request, visit, ItineraryItemForm(visit=visit))
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = self._visit(request, pk)
+        visit = get_visit(request, pk, manage=True)
         form = ItineraryItemForm(request.POST, visit=visit)
         if not form.is_valid():
             return self._page(request, visit, form, status=400)
@@ -338,7 +254,7 @@ class ItineraryItemCreateView(_ItineraryItemFormView):
                 visit=visit, actor=request.user, data=self.data_from(form.cleaned_data)
             )
         except ValidationError as error:
-            _field_errors(form, error, _ITEM_FIELD_NAMES)
+            put_errors_on_form(form, error, _ITEM_FIELD_NAMES)
             return self._page(request, visit, form, status=400)
         except DomainError as error:
             domain_error_message(request, error)
@@ -368,7 +284,7 @@ class ItineraryItemUpdateView(_ItineraryItemFormView):
                 data=self.data_from(form.cleaned_data),
             )
         except StaleVersion:
-            _stale_message(request)
+            messages.error(request, STALE_EDIT_MESSAGE)
             item = _managed_item(request, pk)
             # Their changes stay in the form, now based on the saved version shown beside it.
             data = request.POST.copy()
@@ -376,7 +292,7 @@ class ItineraryItemUpdateView(_ItineraryItemFormView):
             rebound = ItineraryItemForm(data, visit=item.visit, item=item)
             return self._page(request, item.visit, rebound, item, status=CONFLICT, show_saved=True)
         except ValidationError as error:
-            _field_errors(form, error, _ITEM_FIELD_NAMES)
+            put_errors_on_form(form, error, _ITEM_FIELD_NAMES)
             return self._page(request, item.visit, form, item, status=400)
         except DomainError as error:
             domain_error_message(request, error)
@@ -385,7 +301,7 @@ class ItineraryItemUpdateView(_ItineraryItemFormView):
         return _after_item_saved(saved)
 
 
-class ItineraryItemRemoveView(VisitAudienceMixin, View):
+class ItineraryItemRemoveView(VisitPagesMixin, View):
     http_method_names = ["post"]
 
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
@@ -416,11 +332,11 @@ def _calendar_response(body: bytes, filename: str) -> HttpResponse:
     return response
 
 
-class VisitCalendarView(VisitAudienceMixin, View):
+class VisitCalendarView(VisitPagesMixin, View):
     """The whole itinerary as an .ics file, for everyone who may see the visit."""
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = _visible_visit(request, pk)
+        visit = get_visit(request, pk)
         body = selectors.visit_calendar(
             visit,
             _itinerary_items(visit),
@@ -429,19 +345,12 @@ class VisitCalendarView(VisitAudienceMixin, View):
         return _calendar_response(body, _download_name(visit, "-itinerary.ics"))
 
 
-class MemberCalendarView(VisitAudienceMixin, View):
+class MemberCalendarView(VisitPagesMixin, View):
     """One member's own entries as an .ics file (internal: it is about a person)."""
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        member: DelegationMember = get_object_or_404(
-            DelegationMember.objects.filter(
-                visit__in=Visit.objects.visible_to(request.user), is_active=True
-            ).select_related("visit"),
-            pk=pk,
-        )
+        member = get_visit_record(request, DelegationMember.objects.filter(is_active=True), pk)
         visit = member.visit
-        if not policies.can_view_visit_internals(request.user, visit):
-            raise Http404
         body = selectors.visit_calendar(
             visit, _itinerary_items(visit), member=member, include_notes=True
         )
@@ -461,7 +370,7 @@ def briefing_pack_pdf(visit: Visit) -> bytes:
     )
     context = {
         "visit": visit,
-        "objectives": [o for o in visit.objectives.all() if o.archived_at is None],
+        "objectives": visit.current_objectives(),
         "members": list(visit.members.all()),
         "days": itinerary_context(visit, items, internal=True),
         "sites": sites,
@@ -472,15 +381,16 @@ def briefing_pack_pdf(visit: Visit) -> bytes:
     return pdf
 
 
-class VisitBriefingPackView(VisitAudienceMixin, View):
+class VisitBriefingPackView(VisitPagesMixin, View):
     """The briefing pack PDF for the delegation (internal)."""
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit: Visit = get_object_or_404(
-            selectors.visit_detail_queryset(viewer=request.user), pk=pk
+        visit = get_visit(
+            request,
+            pk,
+            internal=True,
+            queryset=selectors.visit_detail_queryset(viewer=request.user),
         )
-        if not policies.can_view_visit_internals(request.user, visit):
-            raise Http404
         response = HttpResponse(briefing_pack_pdf(visit), content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True, _download_name(visit, "-briefing-pack.pdf")
@@ -492,7 +402,7 @@ class VisitBriefingPackView(VisitAudienceMixin, View):
 # BGI's sites --------------------------------------------------------------------------------
 
 
-class SiteListView(VisitAudienceMixin, ListView):
+class SiteListView(VisitPagesMixin, ListView):
     """BGI's sites with their city, time zone and capabilities."""
 
     template_name = "delegations/site_list.html"
@@ -502,268 +412,12 @@ class SiteListView(VisitAudienceMixin, ListView):
     def get_queryset(self) -> QuerySet[Site]:
         return (
             Site.objects.visible_to(self.request.user)
-            .filter(archived_at__isnull=True)
+            .active()
             .prefetch_related("capabilities")
             .order_by("country", "city", "name")
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["breadcrumbs"] = [
-            {"label": _("Home"), "url": reverse("home")},
-            {"label": _("Visits to BGI"), "url": reverse("delegations:visit-list")},
-            {"label": _("BGI's sites"), "url": None},
-        ]
+        context["breadcrumbs"] = list_crumbs((_("BGI's sites"), None))
         return context
-
-
-# The trip report ----------------------------------------------------------------------------
-
-
-def _report_of(visit: Visit) -> TripReport | None:
-    return (
-        TripReport.objects.filter(visit=visit)
-        .select_related("submitted_by")
-        .prefetch_related(
-            Prefetch(
-                "findings",
-                queryset=Finding.objects.select_related(
-                    "objective", "follow_up_owner", "author", "action_item", "recommendation"
-                ).order_by("pk"),
-            ),
-            Prefetch(
-                "attachments",
-                queryset=TripReportAttachment.objects.select_related("uploaded_by").order_by(
-                    "created_at", "pk"
-                ),
-            ),
-        )
-        .first()
-    )
-
-
-def _trip_report_page(
-    request: HttpRequest,
-    visit: Visit,
-    *,
-    status: int = 200,
-    summary_form: TripReportSummaryForm | None = None,
-    finding_form: FindingForm | None = None,
-    attachment_form: AttachmentForm | None = None,
-    submit_form: TripReportSubmitForm | None = None,
-) -> HttpResponse:
-    user = request.user
-    report = _report_of(visit)
-    findings = list(report.findings.all()) if report else []
-    objectives = list(
-        VisitObjective.objects.filter(visit=visit, archived_at__isnull=True)
-        .select_related("priority_area")
-        .order_by("position", "pk")
-    )
-    by_objective: dict[int | None, list[Finding]] = {}
-    for finding in findings:
-        by_objective.setdefault(finding.objective_id, []).append(finding)
-    groups = [
-        {"objective": objective, "findings": by_objective.pop(objective.pk, [])}
-        for objective in objectives
-    ]
-    # Findings without an objective, or about an objective since archived.
-    other = [finding for rest in by_objective.values() for finding in rest]
-    is_open = services.trip_report_is_open(visit)
-    can_write = is_open and policies.can_write_findings(user, visit)
-    can_submit = any(t.name == "submit_report" for t in VISIT_FLOW.available(visit, user))
-    context = {
-        **_tab_context(request, visit, "report"),
-        "report": report,
-        "groups": groups,
-        "other_findings": other,
-        "finding_count": len(findings),
-        "attachments": list(report.attachments.all()) if report else [],
-        "is_open": is_open,
-        "can_write": can_write,
-        "can_submit": can_submit,
-        # The person who will submit sees when they can, while the report is being written.
-        "submit_later": is_open and not can_submit and policies.can_submit_report(user, visit),
-        "summary_form": summary_form
-        or TripReportSummaryForm(
-            initial={
-                "summary": report.summary if report else "",
-                "version": report.version if report else None,
-            }
-        ),
-        "finding_form": finding_form or FindingForm(visit=visit),
-        "attachment_form": attachment_form or AttachmentForm(),
-        "submit_form": submit_form or TripReportSubmitForm(initial={"version": visit.version}),
-        "breadcrumbs": _crumbs(visit, (_("Trip report"), None)),
-    }
-    return _render(request, "delegations/tripreport_detail.html", context, status)
-
-
-def _writer_visit(request: HttpRequest, pk: int) -> Visit:
-    visit = _internal_visit(request, pk)
-    if not policies.can_write_findings(request.user, visit):
-        raise PermissionDenied
-    return visit
-
-
-def _report_url(visit: Visit, anchor: str = "") -> str:
-    url = reverse("delegations:trip-report", args=[visit.pk])
-    return f"{url}#{anchor}" if anchor else url
-
-
-class TripReportView(VisitAudienceMixin, View):
-    """The trip report: summary, findings per objective, attachments; POST saves the summary."""
-
-    def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        return _trip_report_page(request, _internal_visit(request, pk))
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = _writer_visit(request, pk)
-        form = TripReportSummaryForm(request.POST)
-        if not form.is_valid():
-            return _trip_report_page(request, visit, status=400, summary_form=form)
-        try:
-            services.trip_report_save(
-                visit=visit,
-                actor=request.user,
-                summary=form.cleaned_data["summary"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersion as error:
-            _stale_message(request)
-            # Their text stays in the form; the saved text is shown above it.
-            rebound = TripReportSummaryForm(
-                {"summary": form.cleaned_data["summary"], "version": error.current}
-            )
-            return _trip_report_page(request, visit, status=CONFLICT, summary_form=rebound)
-        except ValidationError as error:
-            _field_errors(form, error)
-            return _trip_report_page(request, visit, status=400, summary_form=form)
-        except DomainError as error:
-            domain_error_message(request, error)
-            return _trip_report_page(request, visit, status=error.status_code, summary_form=form)
-        messages.success(request, _("The report's summary was saved."))
-        return redirect(_report_url(visit, "summary"))
-
-
-class FindingCreateView(VisitAudienceMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = _writer_visit(request, pk)
-        form = FindingForm(request.POST, visit=visit)
-        if not form.is_valid():
-            return _trip_report_page(request, visit, status=400, finding_form=form)
-        try:
-            services.finding_add(
-                visit=visit,
-                actor=request.user,
-                data=services.FindingData(
-                    text=form.cleaned_data["text"],
-                    objective=form.cleaned_data["objective"],
-                    follow_up=form.cleaned_data["follow_up"],
-                    follow_up_owner=form.owner(),
-                    follow_up_due_on=form.cleaned_data["due_on"],
-                ),
-            )
-        except ValidationError as error:
-            owner_field = (
-                "recommendation_owner"
-                if form.cleaned_data["follow_up"] == Finding.FollowUp.RECOMMENDATION
-                else "action_owner"
-            )
-            _field_errors(
-                form, error, {"follow_up_owner": owner_field, "follow_up_due_on": "due_on"}
-            )
-            return _trip_report_page(request, visit, status=400, finding_form=form)
-        except DomainError as error:
-            domain_error_message(request, error)
-            return _trip_report_page(request, visit, status=error.status_code, finding_form=form)
-        messages.success(request, _("Finding added to the report."))
-        return redirect(_report_url(visit, "findings"))
-
-
-class AttachmentCreateView(VisitAudienceMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = _writer_visit(request, pk)
-        form = AttachmentForm(request.POST, request.FILES)
-        if not form.is_valid():
-            return _trip_report_page(request, visit, status=400, attachment_form=form)
-        try:
-            attachment = services.trip_report_attach(
-                visit=visit,
-                actor=request.user,
-                title=form.cleaned_data["title"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            _field_errors(form, error)
-            return _trip_report_page(request, visit, status=400, attachment_form=form)
-        except DomainError as error:
-            domain_error_message(request, error)
-            return _trip_report_page(request, visit, status=error.status_code, attachment_form=form)
-        messages.success(request, _("“%(title)s” attached.") % {"title": attachment.title})
-        return redirect(_report_url(visit, "attachments"))
-
-
-class AttachmentDownloadView(VisitAudienceMixin, View):
-    """A report attachment, served only to people who may see the report."""
-
-    def get(self, request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
-        attachment: TripReportAttachment = get_object_or_404(
-            TripReportAttachment.objects.filter(
-                report__visit__in=Visit.objects.visible_to(request.user)
-            ).select_related("report__visit"),
-            pk=pk,
-        )
-        if not policies.can_view_visit_internals(request.user, attachment.report.visit):
-            raise Http404
-        response = FileResponse(
-            attachment.file.open("rb"),
-            as_attachment=True,
-            filename=f"{slugify(attachment.title) or 'attachment'}.pdf",
-            content_type="application/pdf",
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
-
-
-class TripReportSubmitView(VisitAudienceMixin, View):
-    """Submit the report: findings marked for follow-up become action items or drafts."""
-
-    http_method_names = ["post"]
-
-    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-        visit = _internal_visit(request, pk)
-        if not policies.can_submit_report(request.user, visit):
-            raise PermissionDenied
-        form = TripReportSubmitForm(request.POST)
-        if not form.is_valid():
-            return _trip_report_page(request, visit, status=400, submit_form=form)
-        try:
-            services.trip_report_submit(
-                visit=visit,
-                actor=request.user,
-                comment=form.cleaned_data["comment"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except StaleVersion:
-            _stale_message(request)
-            visit = _internal_visit(request, pk)
-            return _trip_report_page(request, visit, status=CONFLICT)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return _trip_report_page(request, visit, status=400, submit_form=form)
-        except DomainError as error:
-            domain_error_message(request, error)
-            return _trip_report_page(request, visit, status=error.status_code, submit_form=form)
-        messages.success(
-            request,
-            _(
-                "The trip report was submitted; its follow-ups are now action items and draft "
-                "recommendations."
-            ),
-        )
-        return redirect(_report_url(visit, "findings"))

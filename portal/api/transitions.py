@@ -21,14 +21,21 @@ from .mixins import ERRORS_DETAIL, ERRORS_WRITE, IF_MATCH, etag_header
 from .serializers import TransitionsSerializer
 
 
-def transitions_schema(input_serializer: Any, output_serializer: Any) -> Any:
-    """`extend_schema_view(transitions=...)`-ready schema for GET and POST of the action."""
+def transitions_schema(
+    input_serializer: Any, output_serializer: Any, description: str | None = None
+) -> Any:
+    """`extend_schema_view(transitions=...)`-ready schema for GET and POST of the action;
+    `description`, when given, replaces the action's generic docstring in both."""
     return [
         extend_schema(
-            methods=["GET"], request=None, responses={200: TransitionsSerializer, **ERRORS_DETAIL}
+            methods=["GET"],
+            request=None,
+            responses={200: TransitionsSerializer, **ERRORS_DETAIL},
+            description=description,
         ),
         extend_schema(
             methods=["POST"],
+            description=description,
             request=input_serializer,
             parameters=[IF_MATCH, etag_header(200)],
             responses={200: output_serializer, **ERRORS_WRITE},

@@ -454,7 +454,7 @@ def test_a_stale_edit_gets_a_conflict_and_changes_nothing(client, ministry):
 
     assert response.status_code == 409
     text = page_text(response)
-    assert "Someone else changed this while you were editing; nothing was saved." in text
+    assert "Someone else changed this since you opened it, so your changes were not saved." in text
     assert "The entry as it is saved now Changed meanwhile" in text
     item.refresh_from_db()
     assert item.title == "Changed meanwhile"

@@ -136,7 +136,10 @@ def test_a_stale_summary_gets_a_conflict_and_keeps_the_saved_text(client, minist
     response = client.post(report_url(visit), {"summary": "Mine", "version": report.version})
 
     assert response.status_code == 409
-    assert "Someone else changed this while you were editing" in page_text(response)
+    assert (
+        "Someone else changed this since you opened it, so your changes were not saved."
+        in page_text(response)
+    )
     assert TripReport.objects.get(visit=visit).summary == "Saved meanwhile"
 
 

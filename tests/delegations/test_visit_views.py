@@ -426,7 +426,9 @@ def test_a_step_from_a_stale_page_is_refused(client, ministry):
     )
 
     assert response.status_code == 409
-    assert "Someone else changed this visit" in html_of(response)
+    assert "Someone else changed this since you opened it; nothing was changed." in html_of(
+        response
+    )
     visit.refresh_from_db()
     assert visit.status == S.INVITATION_RECEIVED
 
@@ -557,7 +559,7 @@ def test_an_edit_based_on_a_stale_version_is_refused_with_the_conflict(client, m
 
     assert response.status_code == 409
     page = html_of(response)
-    assert "Someone else changed this visit since you opened it" in page
+    assert "Someone else changed this since you opened it, so your changes were not saved." in page
     assert "Saved by someone else" in page
     assert f'name="version" value="{stale + 1}"' in page
     visit.refresh_from_db()
