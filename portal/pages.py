@@ -7,7 +7,7 @@ workflows and services.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from django import forms
@@ -66,7 +66,7 @@ class PolicyRequiredMixin(View):
     that may be seen but not acted on check a `can_manage_*` policy on their object.
     """
 
-    policy: ClassVar[Callable[[Any], bool]]
+    policy: ClassVar[staticmethod[[Any], bool]]
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if not type(self).policy(request.user):
@@ -122,7 +122,7 @@ class WorkflowTransitionView(View):
         try:
             moved = self.perform(request, subject, data)
         except StaleVersion:
-            messages.error(request, self.stale_message)
+            messages.error(request, str(self.stale_message))
             return self.render_subject(request, subject, status=409)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
