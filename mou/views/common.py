@@ -3,8 +3,11 @@ and the two access mixins (who may open the MoU pages at all, and their internal
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -13,8 +16,10 @@ from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from portal.pages import PolicyRequiredMixin, crumbs
+from portal.exceptions import DomainError
+from portal.pages import PolicyRequiredMixin, crumbs, put_errors_on_form
 from portal.types import AuthenticatedHttpRequest
+from portal.views import domain_error_message
 
 from .. import policies
 from ..models import Mou, MouVersion
@@ -77,3 +82,28 @@ def page(
     request: AuthenticatedHttpRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     return TemplateResponse(request, template, context, status=status)
+
+
+T = TypeVar("T")
+
+
+def submit(
+    request: AuthenticatedHttpRequest,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], T],
+    done: Callable[[T], HttpResponse],
+    page_with_status: Callable[[int], HttpResponse],
+) -> HttpResponse:
+    """Validate the form and call the service with its data: success goes to `done`; the
+    service's field errors go on the form (400) and a refused state becomes a message (409)."""
+    if form.is_valid():
+        try:
+            result = call(form.cleaned_data)
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+        except DomainError as error:
+            domain_error_message(request, error)
+            return page_with_status(409)
+        else:
+            return done(result)
+    return page_with_status(400)

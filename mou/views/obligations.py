@@ -6,27 +6,21 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from portal.exceptions import DomainError
-from portal.pages import WorkflowTransitionView, put_errors_on_form
+from portal.pages import WorkflowTransitionView
 from portal.recording import require
 from portal.types import AuthenticatedHttpRequest
-from portal.views import domain_error_message
 
 from .. import policies, services
 from ..forms.signing import ObligationForm, ObligationTransitionForm, internal_people
 from ..models import Mou, Obligation, Party
 from ..workflows import BINDING_STATUSES, OBLIGATION_FLOW
-from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, page, visible_mous
-
-CONFLICT = 409
-BAD_REQUEST = 400
+from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, page, submit, visible_mous
 
 
 def _obligation_page(
@@ -87,28 +81,30 @@ class ObligationListView(MouInternalsMixin, View):
         mou = get_mou(request, pk)
         require(policies.can_manage_mou(request.user, mou))
         form = _obligation_form(mou, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                obligation = services.obligation_add(
-                    mou=mou,
-                    actor=request.user,
-                    party=data["party"],
-                    description=data["description"],
-                    due_on=data["due_on"],
-                    owner=data["owner"],
-                    clause=data["clause"],
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return _obligation_page(request, mou, form=form, status=CONFLICT)
-            else:
-                messages.success(request, _("Obligation added."))
-                url = reverse("mou:obligation-list", args=[mou.pk])
-                return redirect(f"{url}#obligation-{obligation.pk}")
-        return _obligation_page(request, mou, form=form, status=BAD_REQUEST)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.obligation_add(
+                mou=mou,
+                actor=request.user,
+                party=data["party"],
+                description=data["description"],
+                due_on=data["due_on"],
+                owner=data["owner"],
+                clause=data["clause"],
+            )
+
+        def done(obligation: Any) -> HttpResponse:
+            messages.success(request, _("Obligation added."))
+            url = reverse("mou:obligation-list", args=[mou.pk])
+            return redirect(f"{url}#obligation-{obligation.pk}")
+
+        return submit(
+            request,
+            form,
+            call,
+            done,
+            lambda status: _obligation_page(request, mou, form=form, status=status),
+        )
 
 
 class ObligationTransitionView(MouInternalsMixin, WorkflowTransitionView):

@@ -27,7 +27,7 @@ from portal.views import domain_error_message
 from .. import policies, services
 from ..forms.signing import ClearanceForm, ReviewAnswerForm, ReviewRoundForm, internal_people
 from ..models import Clearance, Mou, ReviewRequest, ReviewRound
-from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, page, visible_mous
+from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, page, submit, visible_mous
 
 CONFLICT = 409
 BAD_REQUEST = 400
@@ -107,30 +107,28 @@ class ReviewRoundCreateView(MouInternalsMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mou = self._mou(request, pk)
         form = self._form(mou, request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                review = services.review_round_open(
-                    mou=mou,
-                    version=data["version"],
-                    actor=request.user,
-                    title=data["title"],
-                    reviewers=list(data["reviewers"]),
-                    due_on=data["due_on"],
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return self._page(request, mou, form, CONFLICT)
-            else:
-                messages.success(
-                    request,
-                    _("Review round “%(title)s” opened for version %(n)s.")
-                    % {"title": review.title, "n": review.version.number},
-                )
-                return redirect("mou:review-detail", pk=review.pk)
-        return self._page(request, mou, form, BAD_REQUEST)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.review_round_open(
+                mou=mou,
+                version=data["version"],
+                actor=request.user,
+                title=data["title"],
+                reviewers=list(data["reviewers"]),
+                due_on=data["due_on"],
+            )
+
+        def done(review: Any) -> HttpResponse:
+            messages.success(
+                request,
+                _("Review round “%(title)s” opened for version %(n)s.")
+                % {"title": review.title, "n": review.version.number},
+            )
+            return redirect("mou:review-detail", pk=review.pk)
+
+        return submit(
+            request, form, call, done, lambda status: self._page(request, mou, form, status)
+        )
 
 
 def _review_round(request: AuthenticatedHttpRequest, pk: int) -> ReviewRound:
@@ -264,28 +262,26 @@ class ClearanceRecordView(MouInternalsMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         clearance = self._clearance(request, pk)
         form = ClearanceForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.clearance_record(
-                    clearance=clearance,
-                    actor=request.user,
-                    decision=data["decision"],
-                    reference=data["reference"],
-                    decided_on=data["decided_on"],
-                    note=data["note"],
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return self._page(request, clearance, form, CONFLICT)
-            else:
-                messages.success(
-                    request,
-                    _("“%(name)s” recorded as %(decision)s.")
-                    % {"name": recorded.name, "decision": recorded.get_decision_display().lower()},
-                )
-                url = reverse("mou:review-list", args=[clearance.mou_id])
-                return redirect(f"{url}#clearance-{clearance.pk}")
-        return self._page(request, clearance, form, BAD_REQUEST)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.clearance_record(
+                clearance=clearance,
+                actor=request.user,
+                decision=data["decision"],
+                reference=data["reference"],
+                decided_on=data["decided_on"],
+                note=data["note"],
+            )
+
+        def done(recorded: Any) -> HttpResponse:
+            messages.success(
+                request,
+                _("“%(name)s” recorded as %(decision)s.")
+                % {"name": recorded.name, "decision": recorded.get_decision_display().lower()},
+            )
+            url = reverse("mou:review-list", args=[clearance.mou_id])
+            return redirect(f"{url}#clearance-{clearance.pk}")
+
+        return submit(
+            request, form, call, done, lambda status: self._page(request, clearance, form, status)
+        )

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -18,11 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from portal.exceptions import DomainError
-from portal.pages import PolicyRequiredMixin, put_errors_on_form
+from portal.pages import PolicyRequiredMixin
 from portal.recording import require
 from portal.types import AuthenticatedHttpRequest
-from portal.views import domain_error_message
 
 from .. import policies, services
 from ..exports import download_name
@@ -35,7 +32,7 @@ from ..forms.signing import (
 )
 from ..models import Mou, Party, Signatory, SignedCopy
 from ..workflows import BINDING_STATUSES, MOU_FLOW, SIGNED_STATUSES
-from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, page, visible_mous
+from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, page, submit, visible_mous
 
 CONFLICT = 409
 BAD_REQUEST = 400
@@ -137,31 +134,29 @@ class SignatoryCreateView(_SigningStepFormView):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mou = self._mou(request, pk)
         form = SignatoryForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                signatory = services.signatory_add(
-                    mou=mou,
-                    actor=request.user,
-                    name=data["name"],
-                    title=data["title"],
-                    party=data["party"],
-                    order=0 if data["is_witness"] else (data["order"] or 0),
-                    is_witness=data["is_witness"],
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return self._page(request, mou, form, CONFLICT)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.signatory_add(
+                mou=mou,
+                actor=request.user,
+                name=data["name"],
+                title=data["title"],
+                party=data["party"],
+                order=0 if data["is_witness"] else (data["order"] or 0),
+                is_witness=data["is_witness"],
+            )
+
+        def done(signatory: Any) -> HttpResponse:
+            if signatory.is_witness:
+                text = _("%(name)s added as a witness.")
             else:
-                if signatory.is_witness:
-                    text = _("%(name)s added as a witness.")
-                else:
-                    text = _("%(name)s added as signatory number %(n)s.")
-                messages.success(request, text % {"name": signatory.name, "n": signatory.order})
-                return redirect("mou:signing", pk=mou.pk)
-        return self._page(request, mou, form, BAD_REQUEST)
+                text = _("%(name)s added as signatory number %(n)s.")
+            messages.success(request, text % {"name": signatory.name, "n": signatory.order})
+            return redirect("mou:signing", pk=mou.pk)
+
+        return submit(
+            request, form, call, done, lambda status: self._page(request, mou, form, status)
+        )
 
 
 class SignatureRecordView(MouInternalsMixin, View):
@@ -205,41 +200,37 @@ class SignatureRecordView(MouInternalsMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         signatory = self._signatory(request, pk)
         form = SignatureForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                recorded = services.signature_record(
-                    signatory=signatory,
-                    actor=request.user,
-                    signed_on=data["signed_on"],
-                    place=data["place"],
-                    declined=data["declined"],
-                    decline_reason=data["decline_reason"],
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return self._page(request, signatory, form, CONFLICT)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.signature_record(
+                signatory=signatory,
+                actor=request.user,
+                signed_on=data["signed_on"],
+                place=data["place"],
+                declined=data["declined"],
+                decline_reason=data["decline_reason"],
+            )
+
+        def done(recorded: Any) -> HttpResponse:
+            if recorded.answer == Signatory.Answer.DECLINED:
+                messages.warning(request, _("%(name)s declined to sign.") % {"name": recorded.name})
             else:
-                if recorded.answer == Signatory.Answer.DECLINED:
-                    messages.warning(
-                        request, _("%(name)s declined to sign.") % {"name": recorded.name}
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Signature of %(name)s recorded (%(day)s, %(place)s).")
-                        % {
-                            "name": recorded.name,
-                            "day": recorded.signed_on,
-                            "place": recorded.place or "—",
-                        },
-                    )
-                if Mou.objects.filter(pk=signatory.mou_id, status=Mou.Status.SIGNED).exists():
-                    messages.success(request, _("Every party has signed: the MoU is now signed."))
-                return redirect("mou:signing", pk=signatory.mou_id)
-        return self._page(request, signatory, form, BAD_REQUEST)
+                messages.success(
+                    request,
+                    _("Signature of %(name)s recorded (%(day)s, %(place)s).")
+                    % {
+                        "name": recorded.name,
+                        "day": recorded.signed_on,
+                        "place": recorded.place or "—",
+                    },
+                )
+            if Mou.objects.filter(pk=signatory.mou_id, status=Mou.Status.SIGNED).exists():
+                messages.success(request, _("Every party has signed: the MoU is now signed."))
+            return redirect("mou:signing", pk=signatory.mou_id)
+
+        return submit(
+            request, form, call, done, lambda status: self._page(request, signatory, form, status)
+        )
 
 
 class SignedCopyUploadView(MouInternalsMixin, View):
@@ -272,24 +263,20 @@ class SignedCopyUploadView(MouInternalsMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mou = self._mou(request, pk)
         form = SignedCopyForm(request.POST, request.FILES)
-        if form.is_valid():
-            try:
-                copy = services.signed_copy_upload(
-                    mou=mou, actor=request.user, upload=form.cleaned_data["file"]
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return self._page(request, mou, form, CONFLICT)
-            else:
-                messages.success(
-                    request,
-                    _("The signed copy is on record. Its SHA-256 is %(sha)s.")
-                    % {"sha": copy.sha256},
-                )
-                return redirect(f"{reverse('mou:signing', args=[mou.pk])}#signed-copy")
-        return self._page(request, mou, form, BAD_REQUEST)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.signed_copy_upload(mou=mou, actor=request.user, upload=data["file"])
+
+        def done(copy: Any) -> HttpResponse:
+            messages.success(
+                request,
+                _("The signed copy is on record. Its SHA-256 is %(sha)s.") % {"sha": copy.sha256},
+            )
+            return redirect(f"{reverse('mou:signing', args=[mou.pk])}#signed-copy")
+
+        return submit(
+            request, form, call, done, lambda status: self._page(request, mou, form, status)
+        )
 
 
 class SignedCopyDownloadView(MouInternalsMixin, View):
@@ -371,24 +358,23 @@ class EntryIntoForceView(_SigningStepFormView):
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         mou = self._mou(request, pk)
         form = EntryIntoForceForm(request.POST)
-        if form.is_valid():
-            try:
-                moved = services.mou_enter_into_force(
-                    mou=mou,
-                    actor=request.user,
-                    effective_on=form.cleaned_data["effective_on"],
-                    comment=form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                put_errors_on_form(form, error)
-            except DomainError as error:
-                domain_error_message(request, error)
-                return self._page(request, mou, form, CONFLICT)
-            else:
-                messages.success(
-                    request,
-                    _("The MoU is in force from %(start)s. It expires, unless renewed, on %(end)s.")
-                    % {"start": moved.effective_on, "end": moved.expires_on},
-                )
-                return redirect("mou:signing", pk=mou.pk)
-        return self._page(request, mou, form, BAD_REQUEST)
+
+        def call(data: dict[str, Any]) -> Any:
+            return services.mou_enter_into_force(
+                mou=mou,
+                actor=request.user,
+                effective_on=data["effective_on"],
+                comment=data["comment"],
+            )
+
+        def done(moved: Any) -> HttpResponse:
+            messages.success(
+                request,
+                _("The MoU is in force from %(start)s. It expires, unless renewed, on %(end)s.")
+                % {"start": moved.effective_on, "end": moved.expires_on},
+            )
+            return redirect("mou:signing", pk=mou.pk)
+
+        return submit(
+            request, form, call, done, lambda status: self._page(request, mou, form, status)
+        )
