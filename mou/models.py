@@ -8,13 +8,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import ArchivableModel, TimeStampedModel, TransitionLogBase, VersionedModel
 from portal.uploads import private_storage
 
-from .querysets import ClauseCommentQuerySet, MouQuerySet, MouVersionQuerySet
+from .querysets import (
+    ClauseCommentQuerySet,
+    ClauseQuerySet,
+    MouQuerySet,
+    MouVersionQuerySet,
+    ObligationQuerySet,
+    ReviewRoundQuerySet,
+)
 
 USER = settings.AUTH_USER_MODEL
 
@@ -42,12 +50,6 @@ class Mou(TimeStampedModel, VersionedModel, ArchivableModel):
         IN_FORCE = "in_force", _("In force")
         EXPIRED = "expired", _("Expired")
         TERMINATED = "terminated", _("Terminated")
-
-    EDITABLE_STATUSES = frozenset({Status.DRAFTING, Status.NEGOTIATION})
-    # A new version may be published while the text is still being worked on.
-    PUBLISHABLE_STATUSES = frozenset(
-        {Status.DRAFTING, Status.INTERNAL_REVIEW, Status.LEGAL_VETTING, Status.NEGOTIATION}
-    )
 
     programme = models.ForeignKey(
         "collaboration.Programme", on_delete=models.PROTECT, related_name="mous"
@@ -86,9 +88,27 @@ class Mou(TimeStampedModel, VersionedModel, ArchivableModel):
     def get_absolute_url(self) -> str:
         return reverse("mou:mou-detail", args=[self.pk])
 
+    # The status sets live with the transition table (mou/workflows.py, which imports this
+    # module): read there when asked.
+
     @property
     def is_editable(self) -> bool:
-        return self.status in self.EDITABLE_STATUSES
+        """Whether the clauses of the working draft may change now."""
+        from .workflows import EDITABLE_STATUSES
+
+        return self.status in EDITABLE_STATUSES
+
+    @property
+    def is_signing_overdue(self) -> bool:
+        """Not signed by its signing deadline (the row-level twin of `signing_overdue()`)."""
+        from .workflows import UNSIGNED_STATUSES
+
+        return (
+            self.archived_at is None
+            and self.status in UNSIGNED_STATUSES
+            and self.signing_deadline_on is not None
+            and self.signing_deadline_on < timezone.localdate()
+        )
 
 
 class MouTransition(TransitionLogBase):
@@ -136,6 +156,7 @@ class Clause(TimeStampedModel, ArchivableModel):
     )
     version = models.PositiveIntegerField(default=1)
 
+    objects = ClauseQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[priority_areas, recommendations])
 
     class Meta:
@@ -239,6 +260,7 @@ class ReviewRound(TimeStampedModel):
     requested_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
+    objects = ReviewRoundQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -246,6 +268,15 @@ class ReviewRound(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open past its due date (the row-level twin of `ReviewRound.objects.overdue()`)."""
+        return (
+            self.closed_at is None
+            and self.due_on is not None
+            and self.due_on < timezone.localdate()
+        )
 
 
 class ReviewRequest(TimeStampedModel):
@@ -385,6 +416,9 @@ class Obligation(TimeStampedModel, VersionedModel):
         MET = "met", _("Met")
         WAIVED = "waived", _("Waived")
 
+    #: Not met nor waived yet: still to be followed up.
+    OPEN_STATUSES = frozenset({Status.OPEN, Status.IN_PROGRESS})
+
     mou = models.ForeignKey(Mou, on_delete=models.PROTECT, related_name="obligations")
     party = models.CharField(_("party"), max_length=10, choices=Party)
     description = models.TextField(_("obligation"))
@@ -397,6 +431,7 @@ class Obligation(TimeStampedModel, VersionedModel):
     due_on = models.DateField(_("due on"))
     status = models.CharField(max_length=20, choices=Status, default=Status.OPEN)
 
+    objects = ObligationQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -404,6 +439,11 @@ class Obligation(TimeStampedModel, VersionedModel):
 
     def __str__(self) -> str:
         return self.description[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        """Open past its due date (the row-level twin of `Obligation.objects.overdue()`)."""
+        return self.status in self.OPEN_STATUSES and self.due_on < timezone.localdate()
 
 
 class ObligationTransition(TransitionLogBase):

@@ -10,17 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.reminders import DueItem, ReminderKind, object_key, register
 
-from .models import Mou, Obligation, ReviewRequest
-
-NOT_YET_SIGNED = (
-    Mou.Status.DRAFTING,
-    Mou.Status.INTERNAL_REVIEW,
-    Mou.Status.LEGAL_VETTING,
-    Mou.Status.NEGOTIATION,
-    Mou.Status.TEXT_AGREED,
-    Mou.Status.APPROVED,
-)
-SIGNED = (Mou.Status.SIGNED, Mou.Status.IN_FORCE)
+from .models import Mou, Obligation, ReviewRequest, ReviewRound
+from .workflows import BINDING_STATUSES, ENDED_STATUSES
 
 
 def pending_reviews(until: date) -> Iterator[DueItem]:
@@ -28,10 +19,9 @@ def pending_reviews(until: date) -> Iterator[DueItem]:
     requests = (
         ReviewRequest.objects.filter(
             decision=ReviewRequest.Decision.PENDING,
-            round__closed_at__isnull=True,
-            round__due_on__isnull=False,
-            round__due_on__lte=until,
-            round__mou__archived_at__isnull=True,
+            round__in=ReviewRound.objects.open().filter(
+                due_on__isnull=False, due_on__lte=until, mou__in=Mou.objects.active()
+            ),
         )
         .select_related("reviewer", "round__mou__responsible_officer", "round__version")
         .order_by("round__due_on", "pk")
@@ -53,13 +43,11 @@ def pending_reviews(until: date) -> Iterator[DueItem]:
 
 def signing_deadlines(until: date) -> Iterator[DueItem]:
     """MoUs not yet signed whose signing deadline nears; for the responsible officer."""
-    mous = Mou.objects.filter(
-        archived_at__isnull=True,
-        status__in=NOT_YET_SIGNED,
-        signing_deadline_on__isnull=False,
-        signing_deadline_on__lte=until,
-        responsible_officer__isnull=False,
-    ).select_related("responsible_officer")
+    mous = (
+        Mou.objects.awaiting_signature()
+        .filter(signing_deadline_on__lte=until, responsible_officer__isnull=False)
+        .select_related("responsible_officer")
+    )
     for mou in mous:
         if mou.signing_deadline_on is None or mou.responsible_officer is None:
             continue  # excluded by the query; narrows the type
@@ -75,12 +63,9 @@ def signing_deadlines(until: date) -> Iterator[DueItem]:
 def open_obligations(until: date) -> Iterator[DueItem]:
     """Open obligations of a live MoU: the owner (else the officer); escalated to the officer."""
     obligations = (
-        Obligation.objects.filter(
-            status__in=[Obligation.Status.OPEN, Obligation.Status.IN_PROGRESS],
-            due_on__lte=until,
-            mou__archived_at__isnull=True,
-        )
-        .exclude(mou__status__in=[Mou.Status.EXPIRED, Mou.Status.TERMINATED])
+        Obligation.objects.open()
+        .filter(due_on__lte=until, mou__in=Mou.objects.active())
+        .exclude(mou__status__in=ENDED_STATUSES)
         .select_related("owner", "mou__responsible_officer")
     )
     for obligation in obligations:
@@ -100,13 +85,16 @@ def open_obligations(until: date) -> Iterator[DueItem]:
 
 def expiring_mous(until: date) -> Iterator[DueItem]:
     """Signed MoUs coming up for expiry or renewal; for the responsible officer."""
-    mous = Mou.objects.filter(
-        archived_at__isnull=True,
-        status__in=SIGNED,
-        expires_on__isnull=False,
-        expires_on__lte=until,
-        responsible_officer__isnull=False,
-    ).select_related("responsible_officer")
+    mous = (
+        Mou.objects.active()
+        .filter(
+            status__in=BINDING_STATUSES,
+            expires_on__isnull=False,
+            expires_on__lte=until,
+            responsible_officer__isnull=False,
+        )
+        .select_related("responsible_officer")
+    )
     for mou in mous:
         if mou.expires_on is None or mou.responsible_officer is None:
             continue  # excluded by the query; narrows the type

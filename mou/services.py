@@ -36,7 +36,14 @@ from .models import (
     Signatory,
     SignedCopy,
 )
-from .workflows import MOU_FLOW, OBLIGATION_FLOW, TRANSITIONS_WITH_DATA
+from .workflows import (
+    BINDING_STATUSES,
+    MOU_FLOW,
+    OBLIGATION_FLOW,
+    PUBLISHABLE_STATUSES,
+    SIGNED_STATUSES,
+    TRANSITIONS_WITH_DATA,
+)
 
 if TYPE_CHECKING:
     from collaboration.models import PriorityArea
@@ -107,6 +114,8 @@ def mou_transition(
 
 @dataclass(frozen=True)
 class ClauseData:
+    """What a clause of the draft says, in both languages, and what it answers to."""
+
     heading_en: str
     text_en: str
     heading_zh: str = ""
@@ -115,7 +124,7 @@ class ClauseData:
     recommendations: list[Recommendation] = field(default_factory=list)
 
 
-def _editable(mou: Mou) -> None:
+def _require_editable(mou: Mou) -> None:
     if not mou.is_editable:
         raise Conflict(_("Clauses change only while the MoU is being drafted or negotiated."))
 
@@ -128,14 +137,13 @@ def clause_add(
     data: ClauseData,
     source_recommendation: Recommendation | None = None,
 ) -> Clause:
+    """Add a clause at the end of the draft; without its Chinese text it starts out of step."""
     if actor is not None:
         _require(policies.can_edit_draft(actor, mou))
     locked = _lock_mou(mou)
-    _editable(locked)
+    _require_editable(locked)
     now = timezone.now()
-    position = (
-        locked.clauses.filter(archived_at__isnull=True).aggregate(m=Max("position"))["m"] or 0
-    ) + 1
+    position = (locked.clauses.active().aggregate(m=Max("position"))["m"] or 0) + 1
     clause = Clause(
         mou=locked, position=position, heading_en=data.heading_en, heading_zh=data.heading_zh,
         text_en=data.text_en, text_zh=data.text_zh, source_recommendation=source_recommendation,
@@ -166,7 +174,7 @@ def clause_update(
 ) -> Clause:
     """Edit a clause; whichever language changed is timed, so the other may fall out of step."""
     _require(policies.can_edit_draft(actor, clause.mou))
-    _editable(clause.mou)
+    _require_editable(clause.mou)
     locked = Clause.objects.select_for_update().get(pk=clause.pk)
     if locked.version != expected_version:
         raise StaleVersion(current=locked.version)
@@ -204,8 +212,8 @@ def clause_clear_out_of_step(*, clause: Clause, actor: User) -> Clause:
 def clause_move(*, clause: Clause, actor: User, position: int) -> Clause:
     """Move a clause to another place; the others shift to keep the numbering whole."""
     _require(policies.can_edit_draft(actor, clause.mou))
-    _editable(clause.mou)
-    clauses = list(Clause.objects.select_for_update().filter(mou=clause.mou, archived_at__isnull=True)
+    _require_editable(clause.mou)
+    clauses = list(Clause.objects.select_for_update().active().filter(mou=clause.mou)
                    .order_by("position", "pk"))  # fmt: skip
     moving = next(c for c in clauses if c.pk == clause.pk)
     clauses.remove(moving)
@@ -223,12 +231,12 @@ def clause_move(*, clause: Clause, actor: User, position: int) -> Clause:
 def clause_remove(*, clause: Clause, actor: User) -> Clause:
     """Take a clause out of the draft (archived: published versions keep it)."""
     _require(policies.can_edit_draft(actor, clause.mou))
-    _editable(clause.mou)
+    _require_editable(clause.mou)
     locked = Clause.objects.select_for_update().get(pk=clause.pk)
     locked.archived_at = timezone.now()
     _save(locked, actor, ["archived_at", "updated_at"])
     for number, item in enumerate(
-        Clause.objects.filter(mou=locked.mou, archived_at__isnull=True).order_by("position", "pk"),
+        Clause.objects.active().filter(mou=locked.mou).order_by("position", "pk"),
         start=1,
     ):
         if item.position != number:
@@ -243,7 +251,7 @@ def clause_from_recommendation(*, mou: Mou, recommendation: Recommendation, acto
     """Turn an approved recommendation into a proposed clause, keeping the link to it."""
     if recommendation.status != Recommendation.Status.APPROVED:
         raise Conflict(_("Only approved recommendations become clauses."))
-    if mou.clauses.filter(source_recommendation=recommendation, archived_at__isnull=True).exists():
+    if mou.clauses.active().filter(source_recommendation=recommendation).exists():
         raise Conflict(_("This recommendation is already a clause of the draft."))
     return clause_add(
         mou=mou, actor=actor, source_recommendation=recommendation,
@@ -265,9 +273,9 @@ def mou_version_publish(*, mou: Mou, actor: User | None, note: str = "") -> MouV
     if actor is not None:
         _require(policies.can_manage_mou(actor, mou))
     locked = _lock_mou(mou)
-    if locked.status not in Mou.PUBLISHABLE_STATUSES:
+    if locked.status not in PUBLISHABLE_STATUSES:
         raise Conflict(_("Versions are published while the text is still being worked on."))
-    clauses = list(locked.clauses.filter(archived_at__isnull=True).order_by("position", "pk"))
+    clauses = list(locked.clauses.active().order_by("position", "pk"))
     if not clauses:
         raise ValidationError({"clauses": _("The draft has no clauses to publish.")})
     number = (locked.versions.aggregate(m=Max("number"))["m"] or 0) + 1
@@ -329,6 +337,7 @@ def review_round_open(
     *, mou: Mou, version: MouVersion, actor: User, title: str, reviewers: list[User],
     due_on: dt.date | None = None,
 ) -> ReviewRound:  # fmt: skip
+    """Ask named ministry or NIH reviewers to approve a published version or request changes."""
     _require(policies.can_manage_mou(actor, mou))
     if version.mou_id != mou.pk:
         raise ValidationError({"version": _("That version belongs to another MoU.")})
@@ -393,14 +402,10 @@ def signatory_add(
     *, mou: Mou, actor: User | None, name: str, title: str, party: str, order: int = 0,
     is_witness: bool = False,
 ) -> Signatory:  # fmt: skip
+    """Name a signatory (next in order unless given) or a witness, until the MoU is signed."""
     if actor is not None:
         _require(policies.can_manage_mou(actor, mou))
-    if mou.status in (
-        Mou.Status.SIGNED,
-        Mou.Status.IN_FORCE,
-        Mou.Status.EXPIRED,
-        Mou.Status.TERMINATED,
-    ):
+    if mou.status in SIGNED_STATUSES:
         raise Conflict(_("Signatories are fixed once the MoU is signed."))
     if not is_witness and not order:
         order = (mou.signatories.filter(is_witness=False).aggregate(m=Max("order"))["m"] or 0) + 1
@@ -471,6 +476,7 @@ def signature_record(
 
 
 def file_sha256(upload: Any) -> str:
+    """The SHA-256 of an uploaded file, read in chunks; the file is left at its start."""
     digest = hashlib.sha256()
     upload.seek(0)
     for chunk in iter(lambda: upload.read(64 * 1024), b""):
@@ -484,7 +490,7 @@ def signed_copy_upload(*, mou: Mou, actor: User, upload: Any) -> SignedCopy:
     """Keep the scanned signed MoU (a PDF) and its SHA-256; it is never replaced."""
     _require(policies.can_record_signature(actor, mou))
     mou = _lock_mou(mou)
-    if mou.status not in (Mou.Status.SIGNED, Mou.Status.IN_FORCE):
+    if mou.status not in BINDING_STATUSES:
         raise Conflict(_("The signed copy is uploaded once every party has signed."))
     if SignedCopy.objects.filter(mou=mou).exists():
         raise Conflict(_("The signed copy is already on record; it cannot be replaced."))
@@ -521,10 +527,11 @@ def obligation_add(
     *, mou: Mou, actor: User | None, party: str, description: str, due_on: dt.date,
     owner: User | None = None, clause: Clause | None = None,
 ) -> Obligation:  # fmt: skip
+    """Record what a party must do under a signed MoU, by when, and who follows it up."""
     if actor is not None:
         _require(policies.can_manage_mou(actor, mou))
     mou = _lock_mou(mou)
-    if mou.status not in (Mou.Status.SIGNED, Mou.Status.IN_FORCE):
+    if mou.status not in BINDING_STATUSES:
         raise Conflict(_("Obligations are recorded once the MoU is signed."))
     obligation = Obligation(mou=mou, party=party, description=description, due_on=due_on, owner=owner,
                             clause=clause)  # fmt: skip

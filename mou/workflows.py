@@ -1,6 +1,8 @@
-"""The MoU's transition table."""
+"""The MoU's transition tables, and the named sets of MoU statuses every rule reads.
 
-from typing import Any
+The sets are written here once: the pages, the services, the API and the reminders ask them
+(`mou.status in SIGNED_STATUSES`) instead of listing statuses where they need them.
+"""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +12,30 @@ from . import policies
 from .models import Mou, MouTransition, Obligation, ObligationTransition
 
 M = Mou.Status
+
+#: The road to an MoU in force, in order (the pages' stepper follows it).
+ROAD_TO_FORCE: tuple[str, ...] = (
+    M.DRAFTING,
+    M.INTERNAL_REVIEW,
+    M.LEGAL_VETTING,
+    M.NEGOTIATION,
+    M.TEXT_AGREED,
+    M.APPROVED,
+    M.SIGNED,
+    M.IN_FORCE,
+)
+#: Where the road ends once in force.
+ENDED_STATUSES = frozenset({M.EXPIRED, M.TERMINATED})
+#: Clauses of the working draft change only while the text is drafted or negotiated.
+EDITABLE_STATUSES = frozenset({M.DRAFTING, M.NEGOTIATION})
+#: A new version may be published while the text is still being worked on.
+PUBLISHABLE_STATUSES = frozenset({M.DRAFTING, M.INTERNAL_REVIEW, M.LEGAL_VETTING, M.NEGOTIATION})
+#: Not signed yet, nor ended: the signing deadline still matters.
+UNSIGNED_STATUSES = frozenset(ROAD_TO_FORCE[: ROAD_TO_FORCE.index(M.SIGNED)])
+#: Signed, whatever came after: the signatories are fixed and the signatures a public record.
+SIGNED_STATUSES = frozenset({M.SIGNED, M.IN_FORCE}) | ENDED_STATUSES
+#: Signed and binding: obligations are recorded and the signed copy is kept.
+BINDING_STATUSES = frozenset({M.SIGNED, M.IN_FORCE})
 
 MOU_FLOW = Workflow(
     model=Mou,
@@ -45,22 +71,17 @@ TRANSITIONS_WITH_DATA = frozenset({"mark_signed", "enter_into_force"})
 
 OS = Obligation.Status
 
-
-def _may_update_obligation(user: Any, obligation: Obligation) -> bool:
-    return policies.can_manage_mou(user) or (user is not None and obligation.owner_id == user.pk)
-
-
 OBLIGATION_FLOW = Workflow(
     model=Obligation,
     log_model=ObligationTransition,
     transitions=[
-        Transition("start", frozenset({OS.OPEN}), OS.IN_PROGRESS, _may_update_obligation, label=_("Start")),
-        Transition("meet", frozenset({OS.OPEN, OS.IN_PROGRESS}), OS.MET, _may_update_obligation,
+        Transition("start", frozenset({OS.OPEN}), OS.IN_PROGRESS, policies.can_update_obligation, label=_("Start")),
+        Transition("meet", frozenset({OS.OPEN, OS.IN_PROGRESS}), OS.MET, policies.can_update_obligation,
                    label=_("Mark met")),
         Transition("waive", frozenset({OS.OPEN, OS.IN_PROGRESS}), OS.WAIVED,
-                   lambda user, obligation: policies.can_manage_mou(user), label=_("Waive"),
+                   policies.can_waive_obligation, label=_("Waive"),
                    comment_required=True),
-        Transition("reopen", frozenset({OS.MET, OS.WAIVED}), OS.OPEN, _may_update_obligation,
+        Transition("reopen", frozenset({OS.MET, OS.WAIVED}), OS.OPEN, policies.can_update_obligation,
                    label=_("Reopen")),
     ],
 )  # fmt: skip

@@ -13,16 +13,11 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from mou import policies
 from mou.models import Mou
-from mou.workflows import MOU_FLOW
+from mou.workflows import MOU_FLOW, SIGNED_STATUSES
 from portal import policies as roles
 from portal.api.mixins import may_take_some_step
 
 from .serializers import MouSerializer, MouSharedSerializer
-
-# Once signed, the signatures are a formal, public record.
-SIGNED_OR_LATER = frozenset(
-    {Mou.Status.SIGNED, Mou.Status.IN_FORCE, Mou.Status.EXPIRED, Mou.Status.TERMINATED}
-)
 
 
 def sees_mou_status(user: Any, mou: Mou | None = None) -> bool:
@@ -36,8 +31,8 @@ def sees_mou_status(user: Any, mou: Mou | None = None) -> bool:
 
 def can_view_signatures(user: Any, mou: Mou) -> bool:
     """Signatories and witnesses: internal status, and for everyone who sees the MoU once it
-    is signed."""
-    return sees_mou_status(user, mou) or mou.status in SIGNED_OR_LATER
+    is signed (then the signatures are a formal, public record)."""
+    return sees_mou_status(user, mou) or mou.status in SIGNED_STATUSES
 
 
 def mou_serializer_class(user: Any) -> type:

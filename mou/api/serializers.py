@@ -322,6 +322,4 @@ class ObligationSerializer(serializers.ModelSerializer):
 
     def get_is_overdue(self, obj: Obligation) -> bool:
         """Open or in progress, and past its due date."""
-        today = self.context.get("today")
-        open_statuses = (Obligation.Status.OPEN, Obligation.Status.IN_PROGRESS)
-        return bool(today and obj.status in open_statuses and obj.due_on < today)
+        return obj.is_overdue

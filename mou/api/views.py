@@ -6,9 +6,9 @@ anything else answers 404, as for a record that does not exist. Machine accounts
 internal status and may change nothing.
 """
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from typing import cast
+
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -24,23 +24,22 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from mou import selectors
-from mou.models import Clause, ClauseComment, Clearance, Mou, MouTransition, MouVersion, SignedCopy
+from mou.models import ClauseComment, Clearance, Mou, MouTransition, MouVersion, SignedCopy
 from mou.services import file_sha256, mou_transition, signed_copy_matches
 from mou.workflows import MOU_FLOW, TRANSITIONS_WITH_DATA
-from portal.api.concurrency import expected_version
 from portal.api.mixins import (
     ERRORS_DETAIL,
     ERRORS_READ,
-    ERRORS_WRITE,
-    IF_MATCH,
     IF_NONE_MATCH,
     NOT_MODIFIED,
     ConditionalRetrieveMixin,
     FilterListOnlyMixin,
     etag_header,
 )
-from portal.api.serializers import ErrorSerializer, TransitionsSerializer
+from portal.api.serializers import ErrorSerializer
+from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.exceptions import Conflict
+from portal.models import User
 
 from .filters import MouApiFilter
 from .permissions import MouPermission, mou_serializer_class, sees_mou_status
@@ -93,41 +92,35 @@ def step_names(mou: Mou, user) -> list[str]:
         parameters=[IF_NONE_MATCH, etag_header(200, 304)],
         responses={200: MOU_ANY_AUDIENCE, 304: NOT_MODIFIED, **ERRORS_DETAIL},
     ),
+    transitions=transitions_schema(MouTransitionInputSerializer, MouSerializer),
 )  # fmt: skip
-class MouViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadOnlyModelViewSet):
+class MouViewSet(
+    TransitionsActionMixin,
+    FilterListOnlyMixin,
+    ConditionalRetrieveMixin,
+    viewsets.ReadOnlyModelViewSet,
+):
     """The MoU with BGI Group: where it stands, its versions and their differences, the
     workflow, signatures, the signed copy's check and the obligations."""
 
     filterset_class = MouApiFilter
     permission_classes = [IsAuthenticated, MouPermission]
     queryset = Mou.objects.none()
+    # Approval for signature is the ministry approver's, with every clearance on record (409
+    # `clearance_missing` otherwise). Signing and entry into force follow from their own
+    # records in the pages (409 `transition_needs_data` here).
+    transition_workflow = MOU_FLOW
+    transition_input_serializer = MouTransitionInputSerializer
+    transitions_with_data = TRANSITIONS_WITH_DATA
 
     def get_queryset(self):
         user = self.request.user
         mous = Mou.objects.visible_to(user)
         if self.action not in ("list", "retrieve", "transitions"):
             return mous
-        latest = (
-            MouVersion.objects.visible_to(user)
-            .filter(mou=OuterRef("pk"))
-            .order_by("-number")
-            .values("number")[:1]
-        )
-        mous = mous.annotate(current_version=Subquery(latest, output_field=IntegerField()))
+        mous = mous.with_current_version(user)
         if sees_mou_status(user):
-            out_of_step = (
-                Clause.objects.filter(mou=OuterRef("pk"), archived_at__isnull=True)
-                .exclude(lagging_language="")
-                .order_by()
-                .values("mou")
-                .annotate(n=Count("pk"))
-                .values("n")
-            )
-            mous = mous.annotate(
-                out_of_step_count=Coalesce(
-                    Subquery(out_of_step, output_field=IntegerField()), Value(0)
-                )
-            ).prefetch_related(
+            mous = mous.with_out_of_step_count().prefetch_related(
                 Prefetch(
                     "transitions",
                     queryset=MouTransition.objects.select_related("actor").order_by(
@@ -138,7 +131,7 @@ class MouViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadOnl
             )
             mous = mous.select_related("responsible_officer")
         if self.action == "list":
-            mous = mous.filter(archived_at__isnull=True)
+            mous = mous.active()
         return mous.order_by("-created_at", "-pk")
 
     def get_serializer_class(self):
@@ -220,47 +213,15 @@ class MouViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadOnl
 
     # The workflow -------------------------------------------------------------------------------
 
-    @extend_schema(
-        methods=["GET"],
-        request=None,
-        responses={200: TransitionsSerializer, **ERRORS_DETAIL},
-    )
-    @extend_schema(
-        methods=["POST"],
-        request=MouTransitionInputSerializer,
-        parameters=[IF_MATCH, etag_header(200)],
-        responses={200: MouSerializer, **ERRORS_WRITE},
-    )
-    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
-    def transitions(self, request, pk=None):
-        """GET: the steps the caller may take now, and the timeline. POST: take one.
-
-        Approval for signature is the ministry approver's, with every clearance on record
-        (409 `clearance_missing` otherwise). Signing and entry into force follow from their
-        own records in the pages (409 `transition_needs_data` here).
-        """
-        mou = self.get_object()
-        if request.method == "GET":
-            body = {
-                "available": [
-                    t
-                    for t in MOU_FLOW.available(mou, request.user)
-                    if t.name not in TRANSITIONS_WITH_DATA
-                ],
-                "history": mou.transitions.all(),
-            }
-            return Response(TransitionsSerializer(body, context={"workflow": MOU_FLOW}).data)
-        version = expected_version(request)
-        data = MouTransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        moved = mou_transition(
-            mou=mou,
-            name=data.validated_data["transition"],
-            actor=request.user,
-            comment=data.validated_data["comment"],
+    def perform_transition(self, subject: Mou, data: dict, version: int) -> Mou:
+        """Take one plain step of MOU_FLOW through the service."""
+        return mou_transition(
+            mou=subject,
+            name=data["transition"],
+            actor=cast(User, self.request.user),
+            comment=data["comment"],
             expected_version=version,
         )
-        return self.versioned_response(self.get_queryset().get(pk=moved.pk))
 
     # Signing --------------------------------------------------------------------------------------
 
@@ -320,5 +281,4 @@ class MouViewSet(FilterListOnlyMixin, ConditionalRetrieveMixin, viewsets.ReadOnl
         """What each party must do under the MoU, by when, and where it stands."""
         mou = self.get_object()
         rows = mou.obligations.select_related("owner", "clause").order_by("due_on", "pk")
-        context = {"today": timezone.localdate()}
-        return Response(ObligationSerializer(rows, many=True, context=context).data)
+        return Response(ObligationSerializer(rows, many=True).data)

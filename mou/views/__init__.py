@@ -1,1 +1,2 @@
-"""Server-rendered pages of the MoU app: drafting and versions, review and signing."""
+"""Server-rendered pages of the MoU app: the MoU (mous), its clauses, versions, reviews,
+signing and obligations; `common` holds what they share."""

@@ -18,7 +18,7 @@ from mou.services import (
     mou_version_publish,
     mou_version_share,
 )
-from mou.views.drafting import PUBLISHABLE_STATUSES
+from mou.workflows import PUBLISHABLE_STATUSES
 from portal.exceptions import Conflict
 from tests.factories import (
     ClauseFactory,
@@ -346,7 +346,7 @@ def test_a_stale_page_does_not_move_the_mou(client, ministry):
     )
 
     assert response.status_code == 409
-    assert "Someone else changed this MoU" in html_of(response)
+    assert "Someone else changed this since you opened it" in html_of(response)
     mou.refresh_from_db()
     assert mou.status == S.DRAFTING
 
