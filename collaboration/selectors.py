@@ -220,8 +220,4 @@ def citing_clauses(record: Recommendation | PriorityArea) -> list[Any]:
     Reached through the reverse relation the MoU app declares, so this app imports nothing
     of it.
     """
-    return list(
-        record.mou_clauses.filter(archived_at__isnull=True)
-        .select_related("mou")
-        .order_by("mou_id", "position")
-    )
+    return list(record.mou_clauses.active().select_related("mou").order_by("mou_id", "position"))

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.reminders import DueItem, ReminderKind, object_key, register
 
 from .models import DelegationMember, LogisticsTask, Visit
+from .selectors import logistics_tasks_visible_to, members_visible_to
 
 # Before departure: the visit is still being prepared.
 PRE_DEPARTURE_STATUSES = (
@@ -23,24 +24,24 @@ LIVE_STATUSES = (*PRE_DEPARTURE_STATUSES, Visit.Status.IN_PROGRESS, Visit.Status
 
 
 def due_logistics_tasks(until: date) -> Iterator[DueItem]:
-    """Checklist tasks not done, with an owner and a due date, of live, unarchived visits."""
+    """Checklist tasks not done, with a due date, of live, unarchived visits. A task nobody
+    owns is still listed (dashboards show it; nobody is reminded, its officer hears once it
+    is overdue)."""
     tasks = (
         LogisticsTask.objects.due_by(until)
-        .filter(
-            owner__isnull=False, visit__in=Visit.objects.active().filter(status__in=LIVE_STATUSES)
-        )
+        .filter(visit__in=Visit.objects.active().filter(status__in=LIVE_STATUSES))
         .select_related("owner", "visit__responsible_officer")
         .order_by("due_on", "pk")
     )
     for task in tasks:
-        if task.owner is None or task.due_on is None:
+        if task.due_on is None:
             continue  # excluded by the query; narrows the type
         officer = task.visit.responsible_officer
         yield DueItem(
             object_key=object_key(task),
             title=f"{task.title} — {task.visit.title}",
             due_on=task.due_on,
-            recipients=[task.owner],
+            recipients=[task.owner] if task.owner is not None else [],
             url=reverse("delegations:visit-logistics", args=[task.visit_id]),
             leads=[officer] if officer is not None and officer.pk != task.owner_id else [],
         )
@@ -67,8 +68,6 @@ def missing_visas(until: date) -> Iterator[DueItem]:
         if visit.starts_on is None:
             continue  # excluded by the query; narrows the type
         recipients = [u for u in (visit.responsible_officer, member.user) if u is not None]
-        if not recipients:
-            continue
         yield DueItem(
             object_key=object_key(member, "visa"),
             title=_("Visa for %(name)s — %(visit)s") % {"name": member.name, "visit": visit.title},
@@ -84,6 +83,7 @@ register(
         label=_("Visit checklist tasks"),
         description=_("Logistics tasks you own for a visit."),
         find=due_logistics_tasks,
+        visible=logistics_tasks_visible_to,
     )
 )
 register(
@@ -92,6 +92,7 @@ register(
         label=_("Missing visas before departure"),
         description=_("Delegation members without a visa as the departure date nears."),
         find=missing_visas,
+        visible=members_visible_to,
         offsets_days=(21, 14, 7, 3, 1, 0),
         overdue_every_days=0,
         escalate_after_days=None,

@@ -11,6 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from portal.reminders import DueItem, ReminderKind, object_key, register
 
 from .models import Mou, Obligation, ReviewRequest, ReviewRound
+from .selectors import (
+    mous_with_deadlines_visible_to,
+    obligations_visible_to,
+    review_requests_visible_to,
+)
 from .workflows import BINDING_STATUSES, ENDED_STATUSES
 
 
@@ -42,20 +47,22 @@ def pending_reviews(until: date) -> Iterator[DueItem]:
 
 
 def signing_deadlines(until: date) -> Iterator[DueItem]:
-    """MoUs not yet signed whose signing deadline nears; for the responsible officer."""
+    """MoUs not yet signed whose signing deadline nears; for the responsible officer (listed
+    on the dashboards when none is named)."""
     mous = (
         Mou.objects.awaiting_signature()
-        .filter(signing_deadline_on__lte=until, responsible_officer__isnull=False)
+        .filter(signing_deadline_on__lte=until)
         .select_related("responsible_officer")
     )
     for mou in mous:
-        if mou.signing_deadline_on is None or mou.responsible_officer is None:
+        if mou.signing_deadline_on is None:
             continue  # excluded by the query; narrows the type
+        officer = mou.responsible_officer
         yield DueItem(
             object_key=object_key(mou, "signing"),
             title=mou.title,
             due_on=mou.signing_deadline_on,
-            recipients=[mou.responsible_officer],
+            recipients=[officer] if officer is not None else [],
             url=reverse("mou:signing", args=[mou.pk]),
         )
 
@@ -71,15 +78,15 @@ def open_obligations(until: date) -> Iterator[DueItem]:
     for obligation in obligations:
         officer = obligation.mou.responsible_officer
         owner = obligation.owner or officer
-        if owner is None:
-            continue
         yield DueItem(
             object_key=object_key(obligation),
             title=f"{obligation} — {obligation.mou.title}",
             due_on=obligation.due_on,
-            recipients=[owner],
+            recipients=[owner] if owner is not None else [],
             url=reverse("mou:obligation-list", args=[obligation.mou_id]),
-            leads=[officer] if officer is not None and officer.pk != owner.pk else [],
+            leads=[officer]
+            if officer is not None and owner is not None and officer.pk != owner.pk
+            else [],
         )
 
 
@@ -91,18 +98,17 @@ def expiring_mous(until: date) -> Iterator[DueItem]:
             status__in=BINDING_STATUSES,
             expires_on__isnull=False,
             expires_on__lte=until,
-            responsible_officer__isnull=False,
         )
         .select_related("responsible_officer")
     )
     for mou in mous:
-        if mou.expires_on is None or mou.responsible_officer is None:
+        if mou.expires_on is None:
             continue  # excluded by the query; narrows the type
         yield DueItem(
             object_key=object_key(mou, "expiry"),
             title=mou.title,
             due_on=mou.expires_on,
-            recipients=[mou.responsible_officer],
+            recipients=[mou.responsible_officer] if mou.responsible_officer is not None else [],
             url=mou.get_absolute_url(),
         )
 
@@ -113,6 +119,7 @@ register(
         label=_("MoU reviews waiting for you"),
         description=_("Review rounds you have not answered yet."),
         find=pending_reviews,
+        visible=review_requests_visible_to,
     )
 )
 register(
@@ -121,6 +128,7 @@ register(
         label=_("MoU signing deadline"),
         description=_("The signing deadline of an MoU you are responsible for."),
         find=signing_deadlines,
+        visible=mous_with_deadlines_visible_to,
         escalate_after_days=None,
     )
 )
@@ -130,6 +138,7 @@ register(
         label=_("MoU obligations"),
         description=_("Obligations under an MoU that you follow up."),
         find=open_obligations,
+        visible=obligations_visible_to,
     )
 )
 register(
@@ -138,6 +147,7 @@ register(
         label=_("MoU expiry or renewal"),
         description=_("An MoU you are responsible for is coming up for expiry or renewal."),
         find=expiring_mous,
+        visible=mous_with_deadlines_visible_to,
         # Renewal needs months of notice: remind 90, 60, 30 and 7 days ahead and on the day.
         offsets_days=(90, 60, 30, 7, 0),
         overdue_every_days=7,

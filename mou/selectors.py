@@ -28,7 +28,7 @@ from .models import (
     ReviewRequest,
     Signatory,
 )
-from .workflows import MOU_FLOW
+from .workflows import MOU_FLOW, ROAD_TO_FORCE
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -85,11 +85,7 @@ def version_diff(*, old: MouVersion, new: MouVersion) -> list[ClauseChange]:
 
 def out_of_step_clauses(mou: Mou) -> list[Clause]:
     """The draft's clauses whose English and Chinese texts are out of step, in order."""
-    return [
-        c
-        for c in mou.clauses.filter(archived_at__isnull=True).order_by("position")
-        if c.is_out_of_step
-    ]
+    return [c for c in mou.clauses.active().order_by("position") if c.is_out_of_step]
 
 
 def mou_summary(mou: Mou) -> dict[str, Any]:
@@ -104,17 +100,9 @@ def mou_summary(mou: Mou) -> dict[str, Any]:
 
 # Stages and milestones -------------------------------------------------------------------------
 
-# The MoU's main path, in order: the stepper shows these; the other states are side exits.
-MOU_STAGES: tuple[str, ...] = (
-    Mou.Status.DRAFTING,
-    Mou.Status.INTERNAL_REVIEW,
-    Mou.Status.LEGAL_VETTING,
-    Mou.Status.NEGOTIATION,
-    Mou.Status.TEXT_AGREED,
-    Mou.Status.APPROVED,
-    Mou.Status.SIGNED,
-    Mou.Status.IN_FORCE,
-)
+# The MoU's main path, in order (mou/workflows.py): the stepper shows these; the other states
+# are side exits.
+MOU_STAGES: tuple[str, ...] = ROAD_TO_FORCE
 # Steps that go back or end the MoU early are not "the next step".
 _NOT_NEXT_STEPS = frozenset({"back_to_drafting", "terminate"})
 
@@ -259,7 +247,7 @@ def mou_statuses(*, viewer: User | Any, today: dt.date) -> tuple[MouStatus, ...]
     (a fixed number of queries)."""
     mous = (
         Mou.objects.visible_to(viewer)
-        .filter(archived_at__isnull=True)  # MouQuerySet has no .active() on this branch yet
+        .active()
         .prefetch_related(
             Prefetch("versions", queryset=MouVersion.objects.order_by("-number")),
             Prefetch(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -191,13 +191,6 @@ class ReminderRegistry:
         """The kind with this code, or None."""
         self.autodiscover()
         return self._kinds.get(code)
-
-    def scope(self, code: str, visible: Callable[[Any], QuerySet[Any]]) -> None:
-        """Give a registered kind its viewer scope (for a kind declared without `visible`)."""
-        self.autodiscover()
-        kind = self._kinds.get(code)
-        if kind is not None and kind.visible is None:
-            self._kinds[code] = replace(kind, visible=visible)
 
     def choices(self) -> list[tuple[str, str]]:
         """(code, label) of every kind, for a form's choices."""

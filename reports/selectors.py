@@ -94,7 +94,7 @@ def action_item_export_rows(
     today = today or timezone.localdate()
     items: QuerySet[ActionItem] = (
         ActionItem.objects.visible_to(viewer)
-        .filter(archived_at__isnull=True)
+        .active()
         .select_related("owner", "meeting")
         .order_by("due_on", "pk")
     )

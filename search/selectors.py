@@ -156,7 +156,7 @@ def _status(obj: Any) -> str:
 
 def _recommendations(viewer: Any) -> _Source:
     return _Source(
-        queryset=Recommendation.objects.visible_to(viewer).filter(archived_at__isnull=True),
+        queryset=Recommendation.objects.visible_to(viewer).active(),
         title="title",
         weighted=[
             ("title", "A"),
@@ -176,7 +176,7 @@ def _visits(viewer: Any) -> _Source:
     if visit_policies.can_view_visit_internals(viewer):
         weighted += [("internal_notes", "D"), ("official_reference", "B")]
     return _Source(
-        queryset=Visit.objects.visible_to(viewer).filter(archived_at__isnull=True),
+        queryset=Visit.objects.visible_to(viewer).active(),
         title="title",
         weighted=weighted,
         status=_status,
@@ -202,17 +202,16 @@ def _clauses(viewer: Any) -> _Source:
     """
     if roles.is_internal(viewer):
         return _Source(
-            queryset=Clause.objects.filter(
-                mou__in=Mou.objects.visible_to(viewer).filter(archived_at__isnull=True),
-                archived_at__isnull=True,
-            ).select_related("mou"),
+            queryset=Clause.objects.active()
+            .filter(mou__in=Mou.objects.visible_to(viewer).active())
+            .select_related("mou"),
             title="heading_en",
             weighted=[("heading_en", "A"), ("text_en", "B")],
             plain=["heading_zh", "text_zh"],
             url=_clause_url,
         )
     versions = MouVersion.objects.visible_to(viewer).filter(
-        mou__in=Mou.objects.visible_to(viewer).filter(archived_at__isnull=True)
+        mou__in=Mou.objects.visible_to(viewer).active()
     )
     return _Source(
         queryset=ClauseSnapshot.objects.filter(version__in=versions).select_related("version"),

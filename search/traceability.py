@@ -153,7 +153,7 @@ def _priority_areas(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
 
 
 def _recommendations(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
-    rows = Recommendation.objects.visible_to(viewer).filter(archived_at__isnull=True, pk__in=ids)
+    rows = Recommendation.objects.visible_to(viewer).active().filter(pk__in=ids)
     return [
         TraceItem("recommendation", r.pk, r.title, r.get_absolute_url(), _status(r))
         for r in rows.order_by("title", "pk")[:MAX_PER_KIND]
@@ -161,7 +161,7 @@ def _recommendations(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
 
 
 def _visits(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
-    rows = Visit.objects.visible_to(viewer).filter(archived_at__isnull=True, pk__in=ids)
+    rows = Visit.objects.visible_to(viewer).active().filter(pk__in=ids)
     return [
         TraceItem("visit", v.pk, v.title, v.get_absolute_url(), _status(v))
         for v in rows.order_by("-starts_on", "-pk")[:MAX_PER_KIND]
@@ -172,7 +172,7 @@ def _objectives(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
     rows = VisitObjective.objects.filter(
         pk__in=ids,
         archived_at__isnull=True,
-        visit__in=Visit.objects.visible_to(viewer).filter(archived_at__isnull=True),
+        visit__in=Visit.objects.visible_to(viewer).active(),
     ).select_related("visit")
     return [
         TraceItem(
@@ -196,7 +196,7 @@ def _meetings(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
 
 
 def _mous(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
-    rows = Mou.objects.visible_to(viewer).filter(archived_at__isnull=True, pk__in=ids)
+    rows = Mou.objects.visible_to(viewer).active().filter(pk__in=ids)
     return [
         TraceItem("mou", m.pk, m.title, m.get_absolute_url(), _status(m))
         for m in rows.order_by("-created_at", "-pk")[:MAX_PER_KIND]
@@ -207,7 +207,7 @@ def _clauses(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
     rows = Clause.objects.filter(
         pk__in=ids,
         archived_at__isnull=True,
-        mou__in=Mou.objects.visible_to(viewer).filter(archived_at__isnull=True),
+        mou__in=Mou.objects.visible_to(viewer).active(),
     ).select_related("mou")
     return [
         TraceItem(
@@ -224,7 +224,7 @@ def _clauses(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
 
 def _obligations(viewer: Any, ids: Iterable[int]) -> list[TraceItem]:
     rows = Obligation.objects.filter(
-        pk__in=ids, mou__in=Mou.objects.visible_to(viewer).filter(archived_at__isnull=True)
+        pk__in=ids, mou__in=Mou.objects.visible_to(viewer).active()
     ).select_related("mou")
     return [
         TraceItem(

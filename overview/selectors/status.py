@@ -169,12 +169,10 @@ def _priority_areas(viewer: User | Any) -> tuple[PriorityAreaStatus, ...]:
         .prefetch_related(
             Prefetch(
                 "objectives",
-                queryset=Objective.objects.filter(archived_at__isnull=True).prefetch_related(
+                queryset=Objective.objects.active().prefetch_related(
                     Prefetch(
                         "indicators",
-                        queryset=Indicator.objects.filter(
-                            archived_at__isnull=True
-                        ).prefetch_related(
+                        queryset=Indicator.objects.active().prefetch_related(
                             Prefetch(
                                 "values",
                                 queryset=IndicatorValue.objects.order_by("period_end_on", "pk"),

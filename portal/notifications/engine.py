@@ -48,7 +48,9 @@ def due_phrase(due_on: date, today: date) -> str:
 
 def _body(item: DueItem, today: date, *, is_escalation: bool) -> str:
     text = due_phrase(item.due_on, today)
-    if is_escalation:
+    if is_escalation and not item.recipients:
+        text += " " + _("Nobody has been made responsible for it yet, and you are the lead.")
+    elif is_escalation:
         names = ", ".join(user.display_name for user in item.recipients)
         text += " " + _(
             "You are told because %(names)s has not finished it and you are their lead."

@@ -95,3 +95,29 @@ def test_every_kind_has_a_viewer_scope():
     for kind in registry.kinds():
         assert kind.visible is not None or kind.code == "action_item_due", kind.code
     assert hasattr(ActionItem.objects, "visible_to")
+
+
+def test_deadlines_nobody_owns_are_still_listed_but_nobody_is_reminded(ministry):
+    """A checklist task without an owner and an MoU signing deadline without an officer stay
+    on the ministry's deadlines (as before the registry fed them); no reminder goes out."""
+    from delegations.models import LogisticsTask
+    from mou.models import Mou
+    from tests.factories import MouFactory
+
+    today = timezone.localdate()
+    visit = VisitFactory(approved=True, title="Visit to Shenzhen")
+    LogisticsTask.objects.create(
+        visit=visit, title="Book the hotel", due_on=today + dt.timedelta(days=2)
+    )
+    mou = MouFactory(title="MoU with BGI Group")
+    Mou.objects.filter(pk=mou.pk).update(
+        signing_deadline_on=today + dt.timedelta(days=5), responsible_officer=None
+    )
+
+    listed = {
+        (due.code, str(due.item.title), tuple(due.item.recipients))
+        for due in due_items(viewer=ministry, end=today + dt.timedelta(days=14))
+    }
+
+    assert ("visit_task_due", "Book the hotel — Visit to Shenzhen", ()) in listed
+    assert ("mou_signing_deadline", "MoU with BGI Group", ()) in listed
