@@ -29,6 +29,7 @@ def api_token_digest(key: str) -> str:
 
 
 def active_tokens(user: User) -> "QuerySet[ApiToken]":
+    """The user's tokens that still work (not revoked)."""
     return ApiToken.objects.filter(user=user, revoked_at__isnull=True)
 
 

@@ -12,37 +12,41 @@ API clients see the reports they asked for and the scheduled weekly ones.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from portal import policies as roles
 
 if TYPE_CHECKING:
+    from portal.policies import Viewer
+
     from .models import Report
 
 
-def can_request_report(user: Any, *, through_api: bool = False) -> bool:
+def can_request_report(user: Viewer, *, through_api: bool = False) -> bool:
     """Whether the user may ask for reports (and use the reports page or API at all)."""
     if roles.is_ministry(user) or roles.is_administrator(user) or roles.is_nih_lead(user):
         return True
     return through_api and roles.is_api_client(user)
 
 
-def sees_all_reports(user: Any) -> bool:
+def sees_all_reports(user: Viewer) -> bool:
     """Ministry staff and administrators see everyone's reports, not only their own."""
     return roles.is_ministry(user) or roles.is_administrator(user)
 
 
-def can_view_report(user: Any, report: Report, *, through_api: bool = False) -> bool:
+def can_view_report(user: Viewer, report: Report, *, through_api: bool = False) -> bool:
     """Whether the user may see this report's status and download its file."""
     if not can_request_report(user, through_api=through_api):
         return False
     if sees_all_reports(user):
         return True
     return report.is_scheduled or (
-        report.requested_by_id is not None and report.requested_by_id == user.pk
+        user is not None
+        and report.requested_by_id is not None
+        and report.requested_by_id == user.pk
     )
 
 
-def receives_weekly_report(user: Any) -> bool:
+def receives_weekly_report(user: Viewer) -> bool:
     """Ministry staff (and approvers) receive the weekly programme status report by e-mail."""
     return roles.is_ministry(user)
