@@ -20,13 +20,17 @@ CHROMIUM_ARGS = [
 AXE = Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 
 
-@pytest.fixture(autouse=True)
-def _orm_beside_playwright(monkeypatch):
-    """Playwright's sync API keeps an event loop registered in this thread, so Django would
-    refuse the ORM calls a browser test makes between page actions (they are synchronous and
-    safe). The permission is given to browser tests only, for their duration: every other test
-    keeps Django's async-safety check."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+@pytest.fixture(scope="package", autouse=True)
+def _orm_beside_playwright():
+    """Playwright's sync API keeps an event loop registered in this thread while the browser
+    is open, so Django would refuse the ORM calls a browser test (and pytest-django's database
+    clean-up after it) makes between page actions; they are synchronous and safe. The
+    permission lasts as long as the browser tests of this package run, set up before the
+    browser and taken back after it closed: every other test keeps Django's async-safety
+    check."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="package")
