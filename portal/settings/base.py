@@ -276,10 +276,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Error answers every operation of a kind can give (401, 403, 404, 429, ...): portal/api/schema.py
+    # Error answers every operation of a kind can give (401, 403, 404, 429, ...), and rules of
+    # every input (no NUL in a string, no empty list): portal/api/schema.py
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.document_error_responses",
+        "portal.api.schema.document_input_rules",
     ],
     # Choice sets shown by several components (an app's audiences each have a serializer).
     "ENUM_NAME_OVERRIDES": {
