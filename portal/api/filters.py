@@ -12,7 +12,9 @@ comes back whole as if the client had asked for it. Every FilterSet of the API d
 - a list (`ordering=title,-status`) has no empty item (`title,,status`).
 
 A choice outside its enum is refused by django-filter already (its ChoiceField). Endpoints that
-read a boolean outside a FilterSet use `boolean_parameter`.
+read a boolean outside a FilterSet use `boolean_parameter`; those that read query parameters with
+a serializer derive it from `QueryParametersSerializer` (DRF reads an optional field's empty
+value as absent: `?kind=` would search every kind).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext as _
 from django_filters.fields import BaseCSVField
+from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
 BOOLEANS = {"true": True, "false": False}
@@ -79,3 +82,21 @@ def boolean_parameter(query_params: Any, name: str) -> bool | None:
     if raw not in BOOLEANS:
         raise ValidationError({name: [_("Use true or false.")]})
     return BOOLEANS[raw]
+
+
+class QueryParametersSerializer(serializers.Serializer):
+    """A serializer of query parameters: an optional typed parameter given empty is refused, as
+    in `ApiFilterSet` (DRF would read it as absent and use the default)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        errors = {}
+        getlist = getattr(data, "getlist", None)
+        for name, field in self.fields.items():
+            if field.read_only or name not in data or isinstance(field, serializers.CharField):
+                continue
+            raw = getlist(name) if getlist is not None else [data[name]]
+            if "" in raw:
+                errors[name] = [_("Give a value, or leave the parameter out.")]
+        if errors:
+            raise ValidationError(errors)
+        return super().to_internal_value(data)
