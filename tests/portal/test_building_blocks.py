@@ -75,7 +75,9 @@ def test_django_validation_error_maps_to_400_with_field_errors():
     assert response.data["error"]["fields"] == {"title": ["Too long."]}
 
 
-@pytest.mark.parametrize(("header", "expected"), [('"3"', 3), ('W/"12"', 12), ("7", 7), (' "5" ', 5)])
+@pytest.mark.parametrize(
+    ("header", "expected"), [('"3"', 3), ('W/"12"', 12), ("7", 7), (' "5" ', 5)]
+)
 def test_if_match_is_read_as_a_version(header, expected):
     assert parse_if_match(header) == expected
 
