@@ -265,7 +265,9 @@ SPECTACULAR_SETTINGS = {
         "Read and act on the MoNHSR&C / NIH genomics collaboration with BGI Group. "
         "Authenticate with `Authorization: Token <key>` (create a key on your profile page "
         "or POST /api/v1/auth/token/). Writes to versioned records need `If-Match` with the "
-        "record's ETag (428 without it, 412 when stale). A POST or PATCH may carry an "
+        'record\'s ETag (428 without it, 400 when it is not an ETag such as `"3"`, 412 when '
+        "stale). A query parameter outside its schema (a boolean other than true or false, an "
+        "empty date or choice) is 400, never ignored. A POST or PATCH may carry an "
         "`Idempotency-Key` header: a retry with the same key gets the first answer again "
         "(`Idempotent-Replayed: true`) instead of acting twice."
     ),
