@@ -69,8 +69,9 @@ _STOP = "\x03"
 _CJK_CHARACTERS = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK = re.compile(f"[{_CJK_CHARACTERS}]")
 #: `is_too_short`'s rule as a pattern for the API schema: two characters that are not spaces,
-#: or a CJK character (ECMAScript and Python read it alike).
-QUERY_PATTERN = rf"\S\s*\S|[{_CJK_CHARACTERS}]"
+#: or a CJK character (ECMAScript and Python read it alike); and no NUL character anywhere,
+#: which the API refuses in every string (portal/api/schema.py `NO_NUL_PATTERN`).
+QUERY_PATTERN = rf"^[^\u0000]*?([^\s\u0000]\s*[^\s\u0000]|[{_CJK_CHARACTERS}])[^\u0000]*$"
 
 KIND_LABELS: dict[str, Promise] = {
     "recommendation": _("Recommendations"),

@@ -5,9 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import ActionItem, Capability, Recommendation, TeamMembership
+from portal.api.filters import ApiFilterSet
 
 
-class RecommendationFilter(django_filters.FilterSet):
+class RecommendationFilter(ApiFilterSet):
     """Working list by default: archived recommendations appear only with `archived=true`."""
 
     priority_area = django_filters.CharFilter(
@@ -55,7 +56,7 @@ class RecommendationFilter(django_filters.FilterSet):
         return super().filter_queryset(queryset)
 
 
-class CapabilityFilter(django_filters.FilterSet):
+class CapabilityFilter(ApiFilterSet):
     category = django_filters.ChoiceFilter(choices=Capability.Category.choices)
     priority_area = django_filters.CharFilter(
         field_name="priority_areas__slug", help_text=_("Slug of a priority area.")
@@ -66,7 +67,7 @@ class CapabilityFilter(django_filters.FilterSet):
         fields = ["category", "priority_area"]
 
 
-class TeamMembershipFilter(django_filters.FilterSet):
+class TeamMembershipFilter(ApiFilterSet):
     current = django_filters.BooleanFilter(
         method="filter_current",
         help_text=_("true: members serving today; false: past (or not yet started) members."),
@@ -82,7 +83,7 @@ class TeamMembershipFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=current) if value else queryset.exclude(pk__in=current)
 
 
-class ActionItemFilter(django_filters.FilterSet):
+class ActionItemFilter(ApiFilterSet):
     status = django_filters.ChoiceFilter(choices=ActionItem.Status.choices)
     owner = django_filters.CharFilter(
         field_name="owner__username", help_text=_("Username of the owner.")

@@ -4,9 +4,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from delegations.models import Visit
+from portal.api.filters import ApiFilterSet
 
 
-class VisitApiFilter(django_filters.FilterSet):
+class VisitApiFilter(ApiFilterSet):
     """Status and a half-open range of departure dates: [starts_after, starts_before)."""
 
     status = django_filters.ChoiceFilter(choices=Visit.Status.choices)

@@ -3,9 +3,10 @@
 import django_filters
 
 from mou.models import Mou
+from portal.api.filters import ApiFilterSet
 
 
-class MouApiFilter(django_filters.FilterSet):
+class MouApiFilter(ApiFilterSet):
     status = django_filters.ChoiceFilter(choices=Mou.Status.choices)
 
     class Meta:

@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from portal.caching import remember
 from portal.workflow import Workflow
 
-from .concurrency import etag_for
+from .concurrency import IF_MATCH_PATTERN, etag_for
 from .serializers import ErrorSerializer
 
 # Schema pieces -------------------------------------------------------------------------------
@@ -31,7 +31,11 @@ IF_MATCH = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=True,
-    description='The ETag of the record the change is based on, for example "3".',
+    pattern=IF_MATCH_PATTERN,
+    description=(
+        'The ETag of the record the change is based on, for example "3" (428 without it, 400 '
+        "when it is not an ETag of this form, 412 when the record has changed since)."
+    ),
 )
 IF_NONE_MATCH = OpenApiParameter(
     "If-None-Match",

@@ -33,6 +33,11 @@ class PortalPagination(PageNumberPagination):
             )
         return size
 
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
+        """The page asked for; an empty `page=` is no page (404, as `page=abc` is), not page 1."""
+        number = request.query_params.get(self.page_query_param)
+        return 1 if number is None else number
+
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:

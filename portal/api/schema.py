@@ -7,15 +7,26 @@ the ones the framework gives on any operation of a kind (registered in SPECTACUL
 - 401 and 403 on every operation that needs authentication (roles narrow what a user may do);
 - 404 where the path names a record, and on paginated lists (a page past the last one);
 - 400 where the operation reads query parameters or a body, 415 where it reads a body;
-- 409, 412 and 428 where the operation needs `If-Match` (state, stale ETag, missing ETag);
+- 409, 412 and 428 where the operation needs `If-Match` (state, stale ETag, missing ETag), and
+  400 (an If-Match that is not an ETag);
 - 429 everywhere, with `Retry-After`: every operation is throttled;
 - the `ETag` header of a 412 (the record's current version), where the API sends it.
 
 A status an operation already documents is left as the view declared it.
 
 `ManyRelatedFieldExtension` declares `minItems: 1` on a list of related records that may not be
-empty (`allow_empty=False`), which drf-spectacular leaves out. (Imported by portal/api/urls.py,
+empty (`allow_empty=False`), and `FileFieldExtension` `minLength: 1` on an uploaded file that may
+not be empty (`allow_empty_file=False`), which drf-spectacular leaves out. (Imported by portal/api/urls.py,
 so it is registered before any schema is generated.)
+
+`document_input_rules` (a second hook) writes down rules the API applies to every input:
+
+- no string a client sends may contain a NUL character (Django and DRF refuse it with 400,
+  PostgreSQL could not store it): `NO_NUL_PATTERN` on each string of a request body and each
+  string path or query parameter that has no pattern, format or enum of its own (a pattern
+  that has its own rule, like search's `q`, includes it);
+- a list in a query parameter (`ordering`) has at least one item: an empty value is refused
+  (portal/api/filters.py).
 
 It also turns each `oneOf` without a discriminator into `anyOf`: the shapes one endpoint
 gives different audiences (`PolymorphicProxySerializer`, e.g. `MouAnyAudience`) nest, so an
@@ -55,6 +66,20 @@ class ManyRelatedFieldExtension(OpenApiSerializerFieldExtension):
         return schema
 
 
+class FileFieldExtension(OpenApiSerializerFieldExtension):
+    """An uploaded file: the default mapping, plus minLength 1 on input where an empty file is
+    refused (DRF's `allow_empty_file=False`, the default: "The submitted file is empty.")."""
+
+    target_class = "rest_framework.fields.FileField"
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema: Any, direction: Any) -> Any:
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        if direction == "request" and not self.target.allow_empty_file:
+            schema["minLength"] = max(schema.get("minLength", 0), 1)
+        return schema
+
+
 def _needs_authentication(operation: dict[str, Any], default_security: list) -> bool:
     security = operation.get("security", default_security)
     return bool(security) and {} not in security
@@ -74,8 +99,8 @@ def _error_codes(operation: dict[str, Any], needs_auth: bool) -> list[int]:
     if "requestBody" in operation:
         codes.append(415)
     if "If-Match" in names:
-        codes += [409, 412, 428]
-    return sorted(codes)
+        codes += [400, 409, 412, 428]  # 400: an If-Match that is not an ETag
+    return sorted(set(codes))
 
 
 def _any_of_audiences(node: Any) -> None:
@@ -132,3 +157,64 @@ def _document_error_headers(responses: dict[str, Any]) -> None:
                 "description": str(_("The record's current ETag, when the record is known.")),
             },
         )
+
+
+#: No NUL character anywhere in the string (ECMAScript and Python read it alike).
+NO_NUL_PATTERN = r"^[^\u0000]*$"
+
+
+def _refuse_nul(schema: dict[str, Any]) -> None:
+    if schema.get("type") == "string" and not {"pattern", "format", "enum"} & schema.keys():
+        schema["pattern"] = NO_NUL_PATTERN
+
+
+def _request_strings(node: Any, components: dict[str, Any], seen: set[str]) -> None:
+    """Every string schema reachable from a request body, components included (with
+    COMPONENT_SPLIT_REQUEST they are the request's own: `…Request`)."""
+    if isinstance(node, list):
+        for item in node:
+            _request_strings(item, components, seen)
+        return
+    if not isinstance(node, dict):
+        return
+    ref = node.get("$ref")
+    if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+        name = ref.rsplit("/", 1)[1]
+        if name not in seen and name in components:
+            seen.add(name)
+            _request_strings(components[name], components, seen)
+        return
+    _refuse_nul(node)
+    for key in ("properties", "patternProperties"):
+        for child in (node.get(key) or {}).values():
+            _request_strings(child, components, seen)
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(node.get(key), dict):
+            _request_strings(node[key], components, seen)
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(node.get(key), list):
+            _request_strings(node[key], components, seen)
+
+
+def document_input_rules(result: dict, generator: Any, request: Any, public: bool) -> dict:
+    """drf-spectacular post-processing hook (see the module docstring)."""
+    components = result.get("components", {}).get("schemas", {})
+    seen: set[str] = set()
+    for path_item in result.get("paths", {}).values():
+        for method in METHODS:
+            operation = path_item.get(method)
+            if operation is None:
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") not in ("path", "query"):
+                    continue
+                schema = parameter.get("schema", {})
+                _refuse_nul(schema)
+                if schema.get("type") == "array":
+                    if parameter["in"] == "query":
+                        schema["minItems"] = max(schema.get("minItems", 0), 1)
+                    if isinstance(schema.get("items"), dict):
+                        _refuse_nul(schema["items"])
+            for media in operation.get("requestBody", {}).get("content", {}).values():
+                _request_strings(media.get("schema", {}), components, seen)
+    return result

@@ -21,6 +21,7 @@ from portal.notifications import (
 from portal.security import token_login_second_factor
 from portal.services import api_token_create, api_token_revoke
 
+from .filters import boolean_parameter
 from .serializers import (
     ApiTokenSerializer,
     ErrorSerializer,
@@ -130,14 +131,10 @@ class NotificationViewSet(
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         queryset = notifications_for(self.request.user)  # type: ignore[arg-type]
-        unread = self.request.query_params.get("unread", "").lower()
-        if unread in {"1", "true", "yes"}:
-            queryset = queryset.filter(read_at__isnull=True)
-        elif unread in {"0", "false", "no"}:
-            queryset = queryset.filter(read_at__isnull=False)
-        elif unread:
-            # A filter that is not understood must not quietly list everything.
-            raise exceptions.ValidationError({"unread": [_("Use true or false.")]})
+        # A filter that is not understood must not quietly list everything: 400.
+        unread = boolean_parameter(self.request.query_params, "unread")
+        if unread is not None:
+            queryset = queryset.filter(read_at__isnull=unread)
         return queryset
 
     @extend_schema(

@@ -265,7 +265,9 @@ SPECTACULAR_SETTINGS = {
         "Read and act on the MoNHSR&C / NIH genomics collaboration with BGI Group. "
         "Authenticate with `Authorization: Token <key>` (create a key on your profile page "
         "or POST /api/v1/auth/token/). Writes to versioned records need `If-Match` with the "
-        "record's ETag (428 without it, 412 when stale). A POST or PATCH may carry an "
+        'record\'s ETag (428 without it, 400 when it is not an ETag such as `"3"`, 412 when '
+        "stale). A query parameter outside its schema (a boolean other than true or false, an "
+        "empty date or choice) is 400, never ignored. A POST or PATCH may carry an "
         "`Idempotency-Key` header: a retry with the same key gets the first answer again "
         "(`Idempotent-Replayed: true`) instead of acting twice."
     ),
@@ -276,10 +278,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Error answers every operation of a kind can give (401, 403, 404, 429, ...): portal/api/schema.py
+    # Error answers every operation of a kind can give (401, 403, 404, 429, ...), and rules of
+    # every input (no NUL in a string, no empty list): portal/api/schema.py
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "portal.api.schema.document_error_responses",
+        "portal.api.schema.document_input_rules",
     ],
     # Choice sets shown by several components (an app's audiences each have a serializer).
     "ENUM_NAME_OVERRIDES": {

@@ -8,6 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from portal.api.filters import QueryParametersSerializer
+
 from .. import selectors, traceability
 
 
@@ -35,7 +37,7 @@ class TraceKindField(serializers.CharField):
     """A kind of record in a traceability graph (its own enum in the schema)."""
 
 
-class SearchQueryInputSerializer(serializers.Serializer):
+class SearchQueryInputSerializer(QueryParametersSerializer):
     q = SearchQueryField(
         max_length=selectors.MAX_QUERY_LENGTH,
         min_length=1,

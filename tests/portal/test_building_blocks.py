@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from rest_framework import exceptions
 
-from portal.api.concurrency import etag_for, parse_if_match
+from portal.api.concurrency import MalformedIfMatch, etag_for, parse_if_match
 from portal.api.exceptions import api_exception_handler
 from portal.exceptions import Conflict, PreconditionRequired, StaleVersion, TransitionNotAllowed
 from portal.recording import add_months
@@ -75,16 +75,23 @@ def test_django_validation_error_maps_to_400_with_field_errors():
     assert response.data["error"]["fields"] == {"title": ["Too long."]}
 
 
-@pytest.mark.parametrize(("header", "expected"), [('"3"', 3), ('W/"12"', 12), ("7", 7)])
+@pytest.mark.parametrize(
+    ("header", "expected"), [('"3"', 3), ('W/"12"', 12), ("7", 7), (' "5" ', 5)]
+)
 def test_if_match_is_read_as_a_version(header, expected):
     assert parse_if_match(header) == expected
 
 
-def test_missing_if_match_is_428_and_garbage_is_412():
+@pytest.mark.parametrize("header", ['"abc"', 'W/""', "*", '"3", "4"', '"3', "3 4", "\u0663"])
+def test_missing_if_match_is_428_and_garbage_is_400_not_412(header):
     with pytest.raises(PreconditionRequired):
         parse_if_match(None)
-    with pytest.raises(StaleVersion):
-        parse_if_match('"abc"')
+    with pytest.raises(PreconditionRequired):
+        parse_if_match("  ")
+    with pytest.raises(MalformedIfMatch) as refused:
+        parse_if_match(header)
+    assert refused.value.status_code == 400
+    assert not isinstance(refused.value, StaleVersion)
 
 
 @pytest.mark.django_db
