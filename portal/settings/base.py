@@ -256,6 +256,8 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    # An empty ?format= is 404 like an unknown one, not the default format.
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "portal.api.negotiation.StrictContentNegotiation",
 }
 
 # https://drf-spectacular.readthedocs.io/en/latest/settings.html

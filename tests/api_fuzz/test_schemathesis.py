@@ -351,6 +351,10 @@ MALFORMED = [
         id="empty-search-kind",
     ),
     pytest.param("GET", "/api/v1/visits/", {}, {"page": ""}, {}, None, 404, id="empty-page"),
+    pytest.param(
+        "GET", "/api/v1/visits/{id}/calendar.ics", {"id": VISIT}, {"format": ""}, {}, None, 404,
+        id="empty-format",
+    ),
     pytest.param("GET", "/api/v1/mous/", {}, {"status": "nope"}, {}, None, 400, id="off-enum"),
     pytest.param(
         "GET", "/api/v1/recommendations/", {}, {"author": "a\x00b"}, {}, None, 400, id="nul-query"
