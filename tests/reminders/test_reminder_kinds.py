@@ -105,10 +105,18 @@ def test_a_checklist_task_reminds_its_owner_and_escalates_to_the_visit_officer(
 
     reminders_send_due(today=DUE + timedelta(days=7))
 
-    assert reminded("visit_task_due") == [("ministry", -7, True), ("nih_expert", -6, False)]
+    # The officer hears about the owner's late task and about the task nobody owns.
+    assert reminded("visit_task_due") == [
+        ("ministry", -7, True),
+        ("ministry", -7, True),
+        ("nih_expert", -6, False),
+    ]
     assert Notification.objects.filter(recipient=nih_expert).get().url == (
         f"/delegations/visits/{visit.pk}/logistics/"
     )
+    bodies = sorted(Notification.objects.filter(recipient=ministry).values_list("body", flat=True))
+    assert any("Nobody has been made responsible for it yet" in body for body in bodies)
+    assert any("has not finished it and you are their lead" in body for body in bodies)
 
 
 def test_a_member_without_a_visa_reminds_the_officer_and_the_member(ministry, nih_expert):
