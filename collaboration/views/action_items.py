@@ -31,8 +31,8 @@ from .base import (
     PAGE_SIZE,
     ManagerPageMixin,
     PageMixin,
-    conflict_context,
     current_programme,
+    edit_page_context,
     programme_crumbs,
     render_page,
     save_edit,
@@ -197,16 +197,14 @@ class ActionItemUpdateView(_ActionItemFormView):
 
     def _page(self, request: AuthenticatedHttpRequest, item: ActionItem, form: ActionItemForm,
               status: int = 200, *, stale: bool = False) -> HttpResponse:  # fmt: skip
-        context = {
-            **conflict_context(stale=stale, saved_url=item.get_absolute_url()),
-            "form": form,
-            "item": item,
-            "breadcrumbs": programme_crumbs(
-                (_("Action items"), reverse("collaboration:action-item-list")),
-                (item.title, item.get_absolute_url()),
-                (_("Edit"), None),
-            ),
-        }
+        context = edit_page_context(
+            item,
+            form,
+            name="item",
+            list_label=_("Action items"),
+            list_url=reverse("collaboration:action-item-list"),
+            stale=stale,
+        )
         return render_page(request, self.template_name, context, status)
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:

@@ -80,6 +80,23 @@ def conflict_context(*, stale: bool, saved_url: str) -> dict[str, Any]:
     return {"stale": stale, "saved_url": saved_url, "stale_message": STALE_EDIT_MESSAGE}
 
 
+def edit_page_context(
+    record: Any, form: Any, *, name: str, list_label: str, list_url: str, stale: bool
+) -> dict[str, Any]:
+    """What an edit page of a programme record shows: the form, the record (as `name`), the
+    conflict banner and the trail Programme › list › record › Edit."""
+    return {
+        **conflict_context(stale=stale, saved_url=record.get_absolute_url()),
+        "form": form,
+        name: record,
+        "breadcrumbs": programme_crumbs(
+            (list_label, list_url),
+            (record.title, record.get_absolute_url()),
+            (_("Edit"), None),
+        ),
+    }
+
+
 def save_edit(
     request: AuthenticatedHttpRequest,
     record: Any,

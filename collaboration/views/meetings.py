@@ -28,8 +28,8 @@ from .base import (
     PAGE_SIZE,
     ManagerPageMixin,
     PageMixin,
-    conflict_context,
     current_programme,
+    edit_page_context,
     programme_crumbs,
     render_page,
     save_edit,
@@ -170,16 +170,14 @@ class MeetingUpdateView(_MeetingRecorderMixin, View):
 
     def _page(self, request: AuthenticatedHttpRequest, meeting: Meeting, form: MeetingForm,
               status: int = 200, *, stale: bool = False) -> HttpResponse:  # fmt: skip
-        context = {
-            **conflict_context(stale=stale, saved_url=meeting.get_absolute_url()),
-            "form": form,
-            "meeting": meeting,
-            "breadcrumbs": programme_crumbs(
-                (_("Meetings"), reverse("collaboration:meeting-list")),
-                (meeting.title, meeting.get_absolute_url()),
-                (_("Edit"), None),
-            ),
-        }
+        context = edit_page_context(
+            meeting,
+            form,
+            name="meeting",
+            list_label=_("Meetings"),
+            list_url=reverse("collaboration:meeting-list"),
+            stale=stale,
+        )
         return render_page(request, self.template_name, context, status)
 
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
