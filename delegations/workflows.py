@@ -33,7 +33,7 @@ VISIT_FLOW = Workflow(
         Transition("resume", frozenset({V.POSTPONED}), V.PROPOSED,
                    policies.can_manage_visit, label=_("Resume planning")),
         Transition("cancel", _OPEN_BEFORE_TRAVEL | {V.POSTPONED}, V.CANCELLED,
-                   policies.can_manage_visit, label=_("Cancel"), comment_required=True),
+                   policies.can_manage_visit, label=_("Cancel visit"), comment_required=True),
     ],
 )  # fmt: skip
 

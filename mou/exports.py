@@ -12,9 +12,29 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from .models import ClauseSnapshot, Mou, MouVersion
+from .workflows import SIGNED_STATUSES
 
 # Word's usual Chinese typeface; the document names it for East Asian text only.
 DOCX_CJK_FONT = "SimSun"
+#: Who the exports name as their author (Word's core properties).
+EXPORT_AUTHOR = "Genomics Collaboration Portal"
+
+
+def is_draft(mou: Mou) -> bool:
+    """An MoU not signed yet: its exports carry the DRAFT mark on every page."""
+    return mou.status not in SIGNED_STATUSES
+
+
+def draft_mark() -> str:
+    return _("DRAFT — not signed")
+
+
+def out_of_step_note(clause: ClauseSnapshot) -> str:
+    """The mark of a clause published out of step between English and Chinese."""
+    return _("Out of step: the %(lagging)s text has not followed the %(leading)s change") % {
+        "lagging": clause.lagging_name,
+        "leading": clause.leading_name,
+    }
 
 
 def download_name(mou: Mou, suffix: str) -> str:
@@ -40,6 +60,9 @@ def version_pdf(version: MouVersion) -> bytes:
             "version": version,
             "clauses": _clauses(version),
             "generated_at": timezone.localtime(),
+            "is_draft": is_draft(version.mou),
+            "draft_mark": draft_mark(),
+            "override": version.out_of_step_override,
         },
     )
     pdf: bytes = HTML(string=html, base_url=None).write_pdf()
@@ -73,18 +96,35 @@ def _docx_text(cell: Any, text: str, *, chinese: bool) -> None:
 def version_docx(version: MouVersion) -> bytes:
     """The version as a Word document: both titles, then each clause in both languages."""
     from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt, RGBColor
 
     mou = version.mou
     document = Document()
     normal = document.styles["Normal"]
     normal.font.size = Pt(10.5)
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), DOCX_CJK_FONT)
+    # A4 with the PDF's margins (python-docx's template is US Letter).
+    for section in document.sections:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.top_margin, section.bottom_margin = Mm(18), Mm(20)
+        section.left_margin = section.right_margin = Mm(14)
+        if is_draft(mou):
+            mark = section.header.paragraphs[0]
+            mark.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            run = mark.add_run(draft_mark())
+            run.bold = True
+            run.font.color.rgb = RGBColor(0xB0, 0x2A, 0x37)
     core = document.core_properties
     core.title = f"{mou.title} — v{version.number}"
     core.subject = mou.title_zh or ""
+    core.author = core.last_modified_by = EXPORT_AUTHOR
+    core.comments = mou.get_absolute_url()
+    core.created = core.modified = timezone.now()
+    core.revision = version.number
+    core.keywords = draft_mark() if is_draft(mou) else ""
 
     document.add_heading(mou.title, level=0)
     if mou.title_zh:
@@ -95,6 +135,14 @@ def version_docx(version: MouVersion) -> bytes:
     if version.note:
         facts += " · " + version.note
     document.add_paragraph(facts)
+    override = version.out_of_step_override
+    if override is not None:
+        box = document.add_paragraph()
+        box.add_run(
+            _("Published with clauses out of step between English and Chinese, under an override")
+        ).bold = True
+        box.add_run("\n" + _("Clauses:") + " " + ", ".join(override.clause_labels))
+        box.add_run("\n" + _("Reason:") + " " + override.reason)
 
     table = document.add_table(rows=1, cols=2)
     table.style = "Table Grid"
@@ -109,7 +157,12 @@ def version_docx(version: MouVersion) -> bytes:
     _mark_chinese(chinese_header)
     for clause in _clauses(version):
         english, chinese = table.add_row().cells
-        english.paragraphs[0].add_run(f"{clause.position}. {clause.heading_en}").bold = True
+        if clause.is_out_of_step:
+            note = english.paragraphs[0].add_run(out_of_step_note(clause))
+            note.bold = True
+            note.font.color.rgb = RGBColor(0xB0, 0x2A, 0x37)
+            english.add_paragraph()
+        english.paragraphs[-1].add_run(f"{clause.position}. {clause.heading_en}").bold = True
         _docx_text(english, clause.text_en, chinese=False)
         heading = chinese.paragraphs[0].add_run(f"{clause.position}. {clause.heading_zh or '—'}")
         heading.bold = True

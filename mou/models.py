@@ -31,6 +31,10 @@ def signed_copy_upload_to(instance: "SignedCopy", filename: str) -> str:
     return f"mou/signed/{uuid.uuid4().hex}.pdf"
 
 
+#: The two languages of the MoU, by the codes `lagging_language` uses.
+LANGUAGE_NAMES = {"en": _("English"), "zh": _("Chinese")}
+
+
 class Party(models.TextChoices):
     GOVERNMENT = "gop", _("Government of Pakistan")
     BGI = "bgi", _("BGI Group")
@@ -182,6 +186,14 @@ class MouVersion(TimeStampedModel):
     published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+", null=True)
     is_shared_with_bgi = models.BooleanField(_("shared with BGI"), default=False)
     shared_at = models.DateTimeField(_("shared at"), null=True, blank=True)
+    out_of_step_override = models.ForeignKey(
+        "OutOfStepOverride",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        help_text=_("The override under which clauses out of step were published."),
+    )
 
     objects = MouVersionQuerySet.as_manager()
     history = HistoricalRecords()
@@ -213,6 +225,8 @@ class ClauseSnapshot(models.Model):
     heading_zh = models.CharField(max_length=300, blank=True)
     text_en = models.TextField()
     text_zh = models.TextField(blank=True)
+    #: The language out of step when the version was published ("" when in step).
+    lagging_language = models.CharField(max_length=2, blank=True, default="")
 
     class Meta:
         ordering = ["version", "position"]
@@ -228,6 +242,58 @@ class ClauseSnapshot(models.Model):
         if self.pk is not None:
             raise ValueError("A published clause cannot change.")
         super().save(*args, **kwargs)
+
+    @property
+    def is_out_of_step(self) -> bool:
+        return bool(self.lagging_language)
+
+    @property
+    def lagging_name(self) -> str:
+        """The language that had not followed the other's change when published."""
+        return str(LANGUAGE_NAMES.get(self.lagging_language, ""))
+
+    @property
+    def leading_name(self) -> str:
+        return str(LANGUAGE_NAMES["zh" if self.lagging_language == "en" else "en"])
+
+
+class OutOfStepOverride(TimeStampedModel):
+    """The ministry's recorded decision to go on while clauses are out of step between English
+    and Chinese, with its reason.
+
+    It covers exactly the clauses listed in `clauses` as they stood when it was recorded (their
+    id, version and lagging language): a clause edited or put out of step again afterwards is
+    not covered. Kept in history, shown on the versions published under it and their exports.
+    """
+
+    mou = models.ForeignKey(Mou, on_delete=models.PROTECT, related_name="out_of_step_overrides")
+    reason = models.TextField(_("reason"))
+    clauses = models.JSONField(default=list, blank=True)
+    recorded_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["mou", "-created_at", "-pk"]
+        verbose_name = _("out-of-step override")
+
+    def __str__(self) -> str:
+        return self.reason[:80]
+
+    def covers(self, clause: Clause) -> bool:
+        """Whether this override was recorded for the clause as it stands now."""
+        return any(
+            item.get("id") == clause.pk
+            and item.get("version") == clause.version
+            and item.get("lagging") == clause.lagging_language
+            for item in self.clauses
+        )
+
+    @property
+    def clause_labels(self) -> list[str]:
+        """The clauses it covers, as "3. Heading", in order."""
+        items = sorted(self.clauses, key=lambda item: item.get("position", 0))
+        return [f"{item.get('position')}. {item.get('heading', '')}" for item in items]
 
 
 class ClauseComment(TimeStampedModel):
@@ -361,7 +427,8 @@ class Signatory(TimeStampedModel):
     mou = models.ForeignKey(Mou, on_delete=models.PROTECT, related_name="signatories")
     name = models.CharField(_("name"), max_length=200)
     title = models.CharField(_("title"), max_length=200)
-    party = models.CharField(_("party"), max_length=10, choices=Party)
+    #: The party a signatory signs for; a witness may stand for none (blank).
+    party = models.CharField(_("party"), max_length=10, choices=Party, blank=True)
     order = models.PositiveSmallIntegerField(_("order"))
     answer = models.CharField(_("answer"), max_length=10, choices=Answer, default=Answer.PENDING)
     signed_on = models.DateField(null=True, blank=True)
@@ -389,7 +456,7 @@ class Signatory(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.get_party_display()})"
+        return f"{self.name} ({self.get_party_display()})" if self.party else self.name
 
 
 class SignedCopy(TimeStampedModel):

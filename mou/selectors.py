@@ -5,6 +5,7 @@ which of the MoU's dated records a viewer may see (the reminder kinds' scopes)."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from collaboration.diff import DiffPart, word_diff
 from portal.reminders import scope_through
@@ -25,6 +27,7 @@ from .models import (
     MouTransition,
     MouVersion,
     Obligation,
+    OutOfStepOverride,
     ReviewRequest,
     Signatory,
 )
@@ -88,6 +91,57 @@ def out_of_step_clauses(mou: Mou) -> list[Clause]:
     return [c for c in mou.clauses.active().order_by("position") if c.is_out_of_step]
 
 
+@dataclass(frozen=True)
+class InStepCheck:
+    """Whether the draft's two languages let the MoU move on: the clauses out of step that no
+    override covers (`blocking`: refused while any), and the latest override covering the
+    others (`override`, None when none is needed)."""
+
+    blocking: tuple[Clause, ...]
+    override: OutOfStepOverride | None
+
+    @property
+    def is_clear(self) -> bool:
+        return not self.blocking
+
+
+def in_step_check(
+    mou: Mou,
+    *,
+    clauses: list[Clause] | None = None,
+    overrides: list[OutOfStepOverride] | None = None,
+) -> InStepCheck:
+    """The one rule of bilingual integrity: publishing, sharing, "text agreed", approval for
+    signature and signing need every clause in step, or out of step under a recorded override
+    (`OutOfStepOverride.covers`). A page that has the draft's active clauses or the MoU's
+    overrides (newest first) at hand passes them."""
+    if clauses is None:
+        lagging = out_of_step_clauses(mou)
+    else:
+        lagging = sorted((c for c in clauses if c.is_out_of_step), key=lambda c: c.position)
+    if not lagging:
+        return InStepCheck((), None)
+    if overrides is None:
+        overrides = list(mou_overrides(mou))
+    blocking = tuple(c for c in lagging if not any(o.covers(c) for o in overrides))
+    covering = next((o for o in overrides if any(o.covers(c) for c in lagging)), None)
+    return InStepCheck(blocking, covering)
+
+
+def mou_overrides(mou: Mou) -> QuerySet[OutOfStepOverride]:
+    """The MoU's out-of-step overrides, newest first."""
+    return (
+        OutOfStepOverride.objects.filter(mou=mou)
+        .select_related("recorded_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def clause_names(clauses: Sequence[Clause | ClauseSnapshot]) -> str:
+    """Clauses named for a message: "3. “Scope”, 5. “Data”"."""
+    return ", ".join(f"{c.position}. “{c.heading_en}”" for c in clauses)
+
+
 def mou_summary(mou: Mou) -> dict[str, Any]:
     """Where the MoU stands: current version, clearances, signatures."""
     versions = list(mou.versions.all())
@@ -103,8 +157,15 @@ def mou_summary(mou: Mou) -> dict[str, Any]:
 # The MoU's main path, in order (mou/workflows.py): the stepper shows these; the other states
 # are side exits.
 MOU_STAGES: tuple[str, ...] = ROAD_TO_FORCE
-# Steps that go back or end the MoU early are not "the next step".
-_NOT_NEXT_STEPS = frozenset({"back_to_drafting", "terminate"})
+# Steps that go back or end the MoU are not "the next step": an MoU in force is not waiting to
+# expire, it is followed up (its obligations) until its renewal or expiry date.
+_NOT_NEXT_STEPS = frozenset({"back_to_drafting", "terminate", "expire"})
+#: What comes next where no forward step of the workflow does.
+_NEXT_STEP_NOTES: dict[str, Any] = {
+    Mou.Status.IN_FORCE: gettext_lazy(
+        "Follow up its obligations; renew or let it expire by its expiry date"
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -117,6 +178,26 @@ class Milestone:
     label: str
     on: dt.date
     is_planned: bool = False
+    #: When it happened, where known (to order same-day milestones), and its place among
+    #: milestones of its kind (a version's number).
+    at: dt.datetime | None = None
+    sequence: int = 0
+
+
+#: The MoU's milestones in workflow order, for milestones of the same day.
+MILESTONE_ORDER = (
+    "created", "version_published", "clearance", "approval", "signature", "signing_deadline",
+    "entry_into_force", "expiry",
+)  # fmt: skip
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def milestone_order(milestone: Milestone) -> tuple[Any, ...]:
+    """The one ordering of the MoU's timeline (pages, dashboards, status API and exports): by
+    day; within a day in workflow order ("MoU created" before "Approved for signature", version
+    1 before version 2), then by time."""
+    rank = MILESTONE_ORDER.index(milestone.kind) if milestone.kind in MILESTONE_ORDER else 99
+    return (milestone.on, rank, milestone.sequence, milestone.at or _EARLIEST)
 
 
 @dataclass(frozen=True)
@@ -155,12 +236,16 @@ class MouStatus:
 
 
 def next_steps_of(state: str) -> tuple[str, ...]:
-    """Labels of the MoU workflow's forward steps from `state` (whoever may take them)."""
-    return tuple(
+    """Labels of the MoU workflow's forward steps from `state` (whoever may take them); for an
+    MoU in force, its follow-up (obligations, then renewal or expiry), never "Expired". The
+    dashboards, the status API, the status PDF and the workbook all read this."""
+    steps = tuple(
         t.display
         for t in MOU_FLOW.transitions.values()
         if state in t.source and t.name not in _NOT_NEXT_STEPS
     )
+    note = _NEXT_STEP_NOTES.get(state)
+    return steps or ((str(note),) if note else ())
 
 
 def mou_stages(state: str) -> tuple[MouStageStatus, ...]:
@@ -182,12 +267,18 @@ def mou_stages(state: str) -> tuple[MouStageStatus, ...]:
 
 def _milestones(mou: Any, versions: list[MouVersion], today: dt.date) -> list[Milestone]:
     """The MoU's dated milestones, in date order (from the prefetches of `mou_statuses`)."""
-    milestones = [Milestone("created", _("MoU created"), timezone.localdate(mou.created_at))]
+    milestones = [
+        Milestone(
+            "created", _("MoU created"), timezone.localdate(mou.created_at), at=mou.created_at
+        )
+    ]
     milestones += [
         Milestone(
             "version_published",
             _("Version %(n)s published") % {"n": v.number},
             timezone.localdate(v.created_at),
+            at=v.created_at,
+            sequence=v.number,
         )
         for v in versions
     ]
@@ -200,7 +291,16 @@ def _milestones(mou: Any, versions: list[MouVersion], today: dt.date) -> list[Mi
         approved = log.to_status == Mou.Status.APPROVED
         label = _("Approved for signature") if approved else _("Signed by all parties")
         kind = "approval" if approved else "signature"
-        milestones.append(Milestone(kind, label, timezone.localdate(log.created_at)))
+        milestones.append(
+            Milestone(
+                kind,
+                label,
+                timezone.localdate(log.created_at),
+                at=log.created_at,
+                # "Signed by all parties" follows the single signatures of its day.
+                sequence=0 if approved else 1,
+            )
+        )
     milestones += [
         Milestone("signature", _("Signed by %(name)s") % {"name": s.name}, s.signed_on)
         for s in mou.signed
@@ -238,7 +338,7 @@ def _milestones(mou: Any, versions: list[MouVersion], today: dt.date) -> list[Mi
                 is_planned=mou.expires_on > today,
             )
         )
-    milestones.sort(key=lambda m: m.on)
+    milestones.sort(key=milestone_order)
     return milestones
 
 

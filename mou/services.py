@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from collaboration.models import Programme, Recommendation
 from portal import policies as roles
 from portal.caching import data_changed
-from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
+from portal.exceptions import Conflict, DomainError, StaleVersion, TransitionNotAllowed
 from portal.recording import add_months as _add_months
 from portal.recording import require as _require
 from portal.recording import save_recorded as _save
 from portal.uploads import validate_pdf
 
-from . import policies
+from . import policies, selectors
 from .models import (
     Clause,
     ClauseComment,
@@ -31,6 +31,7 @@ from .models import (
     Mou,
     MouVersion,
     Obligation,
+    OutOfStepOverride,
     ReviewRequest,
     ReviewRound,
     Signatory,
@@ -38,6 +39,7 @@ from .models import (
 )
 from .workflows import (
     BINDING_STATUSES,
+    IN_STEP_TARGETS,
     MOU_FLOW,
     OBLIGATION_FLOW,
     PUBLISHABLE_STATUSES,
@@ -60,6 +62,57 @@ def _lock_mou(mou: Mou, expected_version: int | None = None) -> Mou:
 def _touch(mou: Mou) -> None:
     Mou.objects.filter(pk=mou.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
     data_changed()  # an update() sends no model signal
+
+
+# Bilingual integrity -----------------------------------------------------------------------------
+
+
+def require_in_step(mou: Mou) -> OutOfStepOverride | None:
+    """Refuse (409, naming the clauses) while a clause of the draft is out of step between
+    English and Chinese and no override covers it; returns the override that covers the
+    clauses out of step, if any (selectors.in_step_check is the rule)."""
+    check = selectors.in_step_check(mou)
+    if not check.is_clear:
+        raise out_of_step_conflict(check)
+    return check.override
+
+
+def out_of_step_conflict(check: selectors.InStepCheck) -> Conflict:
+    """The refusal naming the clauses out of step that no override covers."""
+    return Conflict(
+        _(
+            "English and Chinese are out of step in %(clauses)s. Bring both texts into "
+            "step, or have the ministry record an override with its reason on the Clauses page."
+        )
+        % {"clauses": selectors.clause_names(check.blocking)},
+        code="clauses_out_of_step",
+    )
+
+
+@transaction.atomic
+def out_of_step_override_record(*, mou: Mou, actor: User, reason: str) -> OutOfStepOverride:
+    """The ministry goes on although clauses are out of step, and says why. The override
+    covers the clauses out of step now, as they stand (editing one again needs a new one)."""
+    _require(policies.can_manage_mou(actor, mou))
+    locked = _lock_mou(mou)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the MoU may go on with clauses out of step.")})
+    lagging = selectors.out_of_step_clauses(locked)
+    if not lagging:
+        raise Conflict(_("No clause is out of step: there is nothing to override."))
+    override = OutOfStepOverride(
+        mou=locked,
+        reason=reason.strip(),
+        recorded_by=actor,
+        clauses=[
+            {"id": c.pk, "key": str(c.key), "version": c.version, "position": c.position,
+             "heading": c.heading_en, "lagging": c.lagging_language}
+            for c in lagging
+        ],
+    )  # fmt: skip
+    _save(override, actor)
+    _touch(locked)
+    return override
 
 
 # The MoU -------------------------------------------------------------------------------------
@@ -93,6 +146,10 @@ def mou_transition(
             % {"name": name},
             code="transition_needs_data",
         )
+    step = MOU_FLOW.transitions.get(name)
+    if (step is not None and step.target in IN_STEP_TARGETS and mou.status in step.source
+            and step.allowed(actor, mou)):  # fmt: skip
+        require_in_step(mou)
     if name == "approve_for_signature":
         missing = [c.name for c in mou.clearances.exclude(decision=Clearance.Decision.CLEARED)]
         if missing and policies.can_approve_for_signature(actor, mou):
@@ -278,16 +335,37 @@ def mou_version_publish(*, mou: Mou, actor: User | None, note: str = "") -> MouV
     clauses = list(locked.clauses.active().order_by("position", "pk"))
     if not clauses:
         raise ValidationError({"clauses": _("The draft has no clauses to publish.")})
+    override = require_in_step(locked)
     number = (locked.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    version = MouVersion(mou=locked, number=number, note=note, published_by=actor)
+    version = MouVersion(mou=locked, number=number, note=note, published_by=actor,
+                         out_of_step_override=override)  # fmt: skip
     _save(version, actor)
     ClauseSnapshot.objects.bulk_create(
         ClauseSnapshot(version=version, key=c.key, position=c.position, heading_en=c.heading_en,
-                       heading_zh=c.heading_zh, text_en=c.text_en, text_zh=c.text_zh)
+                       heading_zh=c.heading_zh, text_en=c.text_en, text_zh=c.text_zh,
+                       lagging_language=c.lagging_language)
         for c in clauses
     )  # fmt: skip
     _touch(locked)
     return version
+
+
+def version_share_refusal(version: MouVersion) -> Conflict | None:
+    """Why sharing this version with BGI would be refused, or None: already shared, or clauses
+    published out of step between English and Chinese without an override."""
+    if version.is_shared_with_bgi:
+        return Conflict(_("This version is already shared with BGI."))
+    lagging = list(version.clauses.filter(lagging_language__gt="").order_by("position"))
+    if lagging and version.out_of_step_override_id is None:
+        return Conflict(
+            _(
+                "English and Chinese are out of step in %(clauses)s of this version, and no "
+                "override was recorded for them: publish a version with both texts in step."
+            )
+            % {"clauses": selectors.clause_names(lagging)},
+            code="clauses_out_of_step",
+        )
+    return None
 
 
 @transaction.atomic
@@ -296,8 +374,9 @@ def mou_version_share(*, version: MouVersion, actor: User | None) -> MouVersion:
     if actor is not None:
         _require(policies.can_manage_mou(actor, version.mou))
     locked = MouVersion.objects.select_for_update().get(pk=version.pk)
-    if locked.is_shared_with_bgi:
-        raise Conflict(_("This version is already shared with BGI."))
+    refusal = version_share_refusal(locked)
+    if refusal is not None:
+        raise refusal
     locked.is_shared_with_bgi = True
     locked.shared_at = timezone.now()
     _save(locked, actor, ["is_shared_with_bgi", "shared_at", "updated_at"])
@@ -407,6 +486,8 @@ def signatory_add(
         _require(policies.can_manage_mou(actor, mou))
     if mou.status in SIGNED_STATUSES:
         raise Conflict(_("Signatories are fixed once the MoU is signed."))
+    if not is_witness and not party:
+        raise ValidationError({"party": _("Say which party the signatory signs for.")})
     if not is_witness and not order:
         order = (mou.signatories.filter(is_witness=False).aggregate(m=Max("order"))["m"] or 0) + 1
     signatory = Signatory(
@@ -414,6 +495,51 @@ def signatory_add(
     )
     _save(signatory, actor)
     return signatory
+
+
+def signature_refusal(
+    *, mou: Mou, signatory: Signatory, actor: User, signers: list[Signatory],
+    in_step: selectors.InStepCheck, declined: bool = False, decline_reason: str = "",
+) -> DomainError | ValidationError | None:  # fmt: skip
+    """Why recording this signatory's signature (or refusal, `declined`, with its reason) would
+    be refused now, or None: the MoU approved for signature, the answer still pending, the
+    signing order, a refusal's reason, both languages in step (signing only) and maker-checker (the approver of the text does not
+    record every signature alone). The service raises it; the signing page offers "Record
+    signature" only where it is None. `signers` are the MoU's signatories in order."""
+    if mou.status != Mou.Status.APPROVED:
+        return TransitionNotAllowed(
+            _("Signatures are recorded once the MoU is approved for signature.")
+        )
+    if signatory.answer != Signatory.Answer.PENDING:
+        return Conflict(_("This signatory's answer is already recorded."))
+    if not signatory.is_witness:
+        earlier = [
+            s for s in signers if s.order < signatory.order and s.answer != Signatory.Answer.SIGNED
+        ]
+        if earlier:
+            return Conflict(
+                _("%(name)s signs first (order %(n)s).")
+                % {"name": earlier[0].name, "n": earlier[0].order},
+                code="signing_order",
+            )
+    if declined:
+        if not decline_reason.strip():
+            return ValidationError({"decline_reason": _("Record why the signatory declined.")})
+        return None
+    if not in_step.is_clear:
+        return out_of_step_conflict(in_step)
+    pending_after = [
+        s for s in signers if s.pk != signatory.pk and s.answer == Signatory.Answer.PENDING
+    ]
+    if (not signatory.is_witness and not pending_after and mou.approved_by_id == actor.pk
+            and all(s.recorded_by_id == actor.pk for s in signers if s.pk != signatory.pk)):  # fmt: skip
+        return Conflict(
+            _(
+                "The approver of the text cannot record every signature alone: another officer records one."
+            ),
+            code="maker_checker",
+        )
+    return None
 
 
 @transaction.atomic
@@ -428,41 +554,21 @@ def signature_record(
     """
     mou = _lock_mou(signatory.mou)
     _require(policies.can_record_signature(actor, mou))
-    if mou.status != Mou.Status.APPROVED:
-        raise TransitionNotAllowed(
-            _("Signatures are recorded once the MoU is approved for signature.")
-        )
     locked = Signatory.objects.select_for_update().get(pk=signatory.pk)
-    if locked.answer != Signatory.Answer.PENDING:
-        raise Conflict(_("This signatory's answer is already recorded."))
     signers = list(mou.signatories.filter(is_witness=False).order_by("order"))
-    if not locked.is_witness:
-        earlier = [
-            s for s in signers if s.order < locked.order and s.answer != Signatory.Answer.SIGNED
-        ]
-        if earlier:
-            raise Conflict(
-                _("%(name)s signs first (order %(n)s).")
-                % {"name": earlier[0].name, "n": earlier[0].order},
-                code="signing_order",
-            )
+    refusal = signature_refusal(
+        mou=mou, signatory=locked, actor=actor, signers=signers,
+        in_step=selectors.in_step_check(mou), declined=declined, decline_reason=decline_reason,
+    )  # fmt: skip
+    if refusal is not None:
+        raise refusal
     if declined:
-        if not decline_reason.strip():
-            raise ValidationError({"decline_reason": _("Record why the signatory declined.")})
         locked.answer, locked.decline_reason = Signatory.Answer.DECLINED, decline_reason
     else:
         locked.answer = Signatory.Answer.SIGNED
     pending_after = [
         s for s in signers if s.pk != locked.pk and s.answer == Signatory.Answer.PENDING
     ]
-    if (not declined and not locked.is_witness and not pending_after and mou.approved_by_id == actor.pk
-            and all(s.recorded_by_id == actor.pk for s in signers if s.pk != locked.pk)):  # fmt: skip
-        raise Conflict(
-            _(
-                "The approver of the text cannot record every signature alone: another officer records one."
-            ),
-            code="maker_checker",
-        )
     locked.signed_on, locked.place, locked.recorded_by = signed_on, place, actor
     _save(
         locked,

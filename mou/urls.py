@@ -20,6 +20,7 @@ urlpatterns = [
     path("clauses/<int:pk>/move/", clauses.ClauseMoveView.as_view(), name="clause-move"),
     path("clauses/<int:pk>/remove/", clauses.ClauseRemoveView.as_view(), name="clause-remove"),
     path("clauses/<int:pk>/in-step/", clauses.ClauseClearOutOfStepView.as_view(), name="clause-clear-out-of-step"),
+    path("<int:pk>/clauses/override/", clauses.OutOfStepOverrideView.as_view(), name="out-of-step-override"),
     path("<int:pk>/versions/", versions.MouVersionListView.as_view(), name="version-list"),
     path("<int:pk>/versions/publish/", versions.MouVersionPublishView.as_view(), name="version-publish"),
     path("<int:pk>/versions/<int:number>/", versions.MouVersionDetailView.as_view(), name="version-detail"),

@@ -37,6 +37,10 @@ SIGNED_STATUSES = frozenset({M.SIGNED, M.IN_FORCE}) | ENDED_STATUSES
 #: Signed and binding: obligations are recorded and the signed copy is kept.
 BINDING_STATUSES = frozenset({M.SIGNED, M.IN_FORCE})
 
+#: Steps into these need English and Chinese in step (or an override): "text agreed" and
+#: approval for signature (publishing, sharing and signing ask the same rule in their services).
+IN_STEP_TARGETS = frozenset({M.TEXT_AGREED, M.APPROVED})
+
 MOU_FLOW = Workflow(
     model=Mou,
     log_model=MouTransition,

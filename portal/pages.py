@@ -1,5 +1,6 @@
 """Page plumbing every app shares: breadcrumbs, service errors on forms, the edit-conflict
-messages, one access mixin that asks a policy, and one view for taking a workflow step.
+messages, one access mixin that asks a policy, one view for taking a workflow step, and one
+confirmation step before an irreversible action (`ask_first`).
 
 Nothing here knows about a particular app; the rules themselves live in the apps' policies,
 workflows and services.
@@ -8,13 +9,14 @@ workflows and services.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -35,6 +37,60 @@ STALE_EDIT_MESSAGE = _(
 )
 #: A step whose form could not be read (tampered with, or an old page).
 UNREADABLE_STEP_MESSAGE = _("The step could not be read. Reload the page and try again.")
+
+
+#: The field a confirmation page posts back. A POST of an irreversible step without it
+#: renders the confirmation page instead of acting (no JavaScript needed).
+CONFIRMED_FIELD = "confirmed"
+#: Fields a confirmation page never carries over (Django's token is rendered afresh).
+_NOT_CARRIED = frozenset({"csrfmiddlewaretoken", CONFIRMED_FIELD})
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """What the confirmation page of an irreversible step says.
+
+    `title` names the step and its record, `consequence` what follows and what cannot be undone,
+    `confirm_label` the button that goes ahead, `cancel_url` where "Go back" leads. With
+    `comment_label` the page offers the posted `comment` as a text field (required when
+    `comment_required`), so a comment can be added or corrected before going ahead.
+    """
+
+    title: str | Promise
+    consequence: str | Promise
+    confirm_label: str | Promise
+    cancel_url: str
+    comment_label: str | Promise = ""
+    comment_required: bool = False
+    breadcrumbs: list[dict[str, Any]] | None = None
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """Whether the POST comes from a confirmation page (or a client that confirmed)."""
+    return request.POST.get(CONFIRMED_FIELD) == "1"
+
+
+def ask_first(
+    request: HttpRequest, confirmation: Confirmation, *, status: int = 200
+) -> HttpResponse:
+    """The confirmation page of an irreversible step: the same POST again, to the same URL,
+    carrying every posted field and `confirmed=1`. Works without JavaScript."""
+    offered = "comment" if confirmation.comment_label else ""
+    carried = [
+        (name, value)
+        for name in request.POST
+        if name not in _NOT_CARRIED and name != offered
+        for value in request.POST.getlist(name)
+    ]
+    context = {
+        "confirmation": confirmation,
+        "action": request.get_full_path(),
+        "carried": carried,
+        "comment": request.POST.get("comment", "") if offered else "",
+        "confirmed_field": CONFIRMED_FIELD,
+        "breadcrumbs": confirmation.breadcrumbs,
+    }
+    return render(request, "portal/confirm_step.html", context, status=status)
 
 
 def crumbs(*trail: tuple[str | Promise, str | None]) -> list[dict[str, Any]]:
@@ -103,6 +159,9 @@ class WorkflowTransitionView(View):
     workflow: ClassVar[Workflow]
     form_class: ClassVar[type[forms.Form]]
     stale_message: ClassVar[str | Promise] = STALE_STEP_MESSAGE
+    #: Irreversible steps (transition name → the consequence the confirmation page names):
+    #: posted without `confirmed`, they ask first (`ask_first`), offering the comment.
+    confirm_steps: ClassVar[Mapping[str, str | Promise]] = {}
 
     def get_subject(self, request: HttpRequest, **kwargs: Any) -> Any:
         raise NotImplementedError
@@ -125,6 +184,33 @@ class WorkflowTransitionView(View):
     def success_url(self, moved: Any) -> str:
         return str(moved.get_absolute_url())
 
+    def _asks_first(
+        self, request: HttpRequest, subject: Any, step: Any, data: dict[str, Any]
+    ) -> bool:
+        """An irreversible step not confirmed yet, that the workflow would take now (a step
+        refused for its state, a stale page or a missing reason is answered straight away)."""
+        return (
+            step.name in self.confirm_steps
+            and not is_confirmed(request)
+            and getattr(subject, self.workflow.field) in step.source
+            and data.get("version") in (None, getattr(subject, "version", None))
+            and not (step.comment_required and not str(data.get("comment") or "").strip())
+        )
+
+    def confirmation(self, request: HttpRequest, subject: Any, step: Any) -> Confirmation:
+        """The confirmation page of an irreversible step (`confirm_steps`)."""
+        title = getattr(subject, "title", None) or getattr(subject, "name", None) or str(subject)
+        return Confirmation(
+            title=_("%(step)s: “%(title)s”") % {"step": step.display, "title": title},
+            consequence=self.confirm_steps[step.name],
+            confirm_label=step.display,
+            cancel_url=str(subject.get_absolute_url()),
+            comment_label=_("Why? (required)")
+            if step.comment_required
+            else _("Comment (optional)"),
+            comment_required=step.comment_required,
+        )
+
     def post(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         subject = self.get_subject(request, **kwargs)
         form = self.form_class(request.POST)
@@ -135,6 +221,8 @@ class WorkflowTransitionView(View):
         step = self.workflow.transitions.get(data["transition"])
         if step is not None and not step.allowed(request.user, subject):
             raise PermissionDenied
+        if step is not None and self._asks_first(request, subject, step, data):
+            return ask_first(request, self.confirmation(request, subject, step))
         try:
             moved = self.perform(request, subject, data)
         except StaleVersion:

@@ -245,6 +245,15 @@ class RecommendationTransitionView(PageMixin, WorkflowTransitionView):
 
     workflow = RECOMMENDATION_FLOW
     form_class = RecommendationTransitionForm
+    confirm_steps = {
+        "approve": gettext_lazy(
+            "Approving is the ministry's decision: it cannot be undone, the recommendation "
+            "can no longer be edited or returned, and it may become a clause of the MoU."
+        ),
+        "reject": gettext_lazy(
+            "Rejecting is final: the recommendation cannot be reopened or approved later."
+        ),
+    }
 
     def get_subject(self, request: Any, **kwargs: Any) -> Recommendation:
         return visible_recommendation(request, kwargs["pk"])

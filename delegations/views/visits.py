@@ -214,6 +214,12 @@ class VisitTransitionView(VisitPagesMixin, WorkflowTransitionView):
 
     workflow = VISIT_FLOW
     form_class = VisitTransitionForm
+    confirm_steps = {
+        "cancel": gettext_lazy(
+            "A cancelled visit cannot be resumed or reopened: its preparation stops here and "
+            "a new visit must be planned instead."
+        ),
+    }
 
     def get_subject(self, request: HttpRequest, **kwargs: Any) -> Visit:
         return get_visit(request, kwargs["pk"], internal=True)  # type: ignore[arg-type]

@@ -236,6 +236,26 @@ class VersionPublishForm(forms.Form):
         self.helper.add_input(Submit("publish", _("Publish version"), css_class="btn-primary"))
 
 
+class OutOfStepOverrideForm(forms.Form):
+    """The ministry goes on although clauses are out of step, and says why."""
+
+    reason = forms.CharField(
+        label=_("Why the MoU may go on with these clauses out of step"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Kept in the MoU's history and printed on every version published under it "
+            "and on its exports."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_id = "out-of-step-override-form"
+        self.helper.add_input(Submit("override", _("Record the override"), css_class="btn-warning"))
+
+
 class ClauseCommentForm(forms.Form):
     """A comment on one clause of a published version."""
 

@@ -141,7 +141,12 @@ class ClearanceForm(forms.Form):
 class SignatoryForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     title = forms.CharField(label=_("Title"), max_length=200)
-    party = forms.ChoiceField(label=_("Party"), choices=Party.choices)
+    party = forms.ChoiceField(
+        label=_("Party"),
+        choices=[("", _("None (a witness only)")), *Party.choices],
+        required=False,
+        help_text=_("Signatories sign for a party; a witness need not stand for one."),
+    )
     is_witness = forms.BooleanField(label=_("Witness (does not sign for a party)"), required=False)
     order = forms.IntegerField(
         label=_("Signing order"),

@@ -25,15 +25,16 @@ from portal.recording import require
 from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
 
-from .. import policies, services
+from .. import policies, selectors, services
 from ..forms.drafting import (
     TEXT_FIELDS,
     ClauseForm,
     ClauseFromRecommendationForm,
     ClauseMoveForm,
+    OutOfStepOverrideForm,
     clause_initial,
 )
-from ..models import Clause, Mou
+from ..models import LANGUAGE_NAMES, Clause, Mou
 from .common import MouInternalsMixin, get_mou, mou_context, mou_crumbs, visible_mous
 
 FIELD_LABELS = {
@@ -42,7 +43,6 @@ FIELD_LABELS = {
     "heading_zh": gettext_lazy("heading (Chinese)"),
     "text_zh": gettext_lazy("text (Chinese)"),
 }
-LANGUAGE_NAMES = {"en": gettext_lazy("English"), "zh": gettext_lazy("Chinese")}
 
 
 def _clause(request: AuthenticatedHttpRequest, pk: int) -> Clause:
@@ -94,7 +94,10 @@ def _draft_clauses(mou: Mou) -> list[Clause]:
 
 
 def _render_clause_list(
-    request: AuthenticatedHttpRequest, mou: Mou, status: int = 200
+    request: AuthenticatedHttpRequest,
+    mou: Mou,
+    status: int = 200,
+    override_form: OutOfStepOverrideForm | None = None,
 ) -> HttpResponse:
     user = request.user
     clauses = _draft_clauses(mou)
@@ -117,10 +120,23 @@ def _render_clause_list(
         }
         for index, clause in enumerate(clauses)
     ]
+    out_of_step = [row for row in rows if row["clause"].is_out_of_step]
+    # The overrides matter (and are listed) while clauses are out of step.
+    overrides = list(selectors.mou_overrides(mou)) if out_of_step else []
+    can_override = bool(out_of_step) and policies.can_manage_mou(user, mou)
+    if can_override and override_form is None:
+        override_form = OutOfStepOverrideForm()
+    if override_form is not None:
+        override_form.helper.form_action = reverse("mou:out-of-step-override", args=[mou.pk])
     context = {
         **mou_context(request, mou, "clauses"),
         "rows": rows,
-        "out_of_step": [row for row in rows if row["clause"].is_out_of_step],
+        "out_of_step": out_of_step,
+        "in_step": selectors.in_step_check(mou, clauses=clauses, overrides=overrides)
+        if out_of_step
+        else None,
+        "override_form": override_form if can_override else None,
+        "overrides": overrides,
         "can_edit": can_edit,
         "may_edit_when_open": may_edit and not mou.is_editable,
         "status_label": mou.get_status_display(),
@@ -428,3 +444,32 @@ class ClauseClearOutOfStepView(_ClauseActionView):
         return _("Clause %(n)s is marked in step: both languages say the same.") % {
             "n": cleared.position
         }
+
+
+class OutOfStepOverrideView(MouInternalsMixin, View):
+    """The ministry records why the MoU may go on with the clauses now out of step."""
+
+    http_method_names = ["post"]
+
+    def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+        mou = get_mou(request, pk)
+        require(policies.can_manage_mou(request.user, mou))
+        form = OutOfStepOverrideForm(request.POST)
+        if not form.is_valid():
+            return _render_clause_list(request, mou, status=400, override_form=form)
+        try:
+            override = services.out_of_step_override_record(
+                mou=mou, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            put_errors_on_form(form, error)
+            return _render_clause_list(request, mou, status=400, override_form=form)
+        except DomainError as error:
+            domain_error_message(request, error)
+            return _render_clause_list(request, mou, status=409)
+        messages.success(
+            request,
+            _("Override recorded for %(clauses)s: the MoU may go on with them out of step.")
+            % {"clauses": ", ".join(override.clause_labels)},
+        )
+        return redirect(reverse("mou:clause-list", args=[mou.pk]) + "#out-of-step")

@@ -53,7 +53,9 @@ def get_mou(request: AuthenticatedHttpRequest, pk: int, *related: str) -> Mou:
 def get_version(request: AuthenticatedHttpRequest, mou: Mou, number: int) -> MouVersion:
     """A version of the MoU the viewer may read (BGI's liaison: shared ones), else 404."""
     version: MouVersion = get_object_or_404(
-        MouVersion.objects.visible_to(request.user).filter(mou=mou).select_related("published_by"),
+        MouVersion.objects.visible_to(request.user)
+        .filter(mou=mou)
+        .select_related("published_by", "out_of_step_override__recorded_by"),
         number=number,
     )
     return version

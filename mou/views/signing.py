@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from portal.pages import PolicyRequiredMixin
+from portal.pages import Confirmation, PolicyRequiredMixin, ask_first, is_confirmed
 from portal.recording import require
 from portal.types import AuthenticatedHttpRequest
 
-from .. import policies, services
+from .. import policies, selectors, services
 from ..exports import download_name
 from ..forms.signing import (
     EntryIntoForceForm,
@@ -58,12 +58,22 @@ class SigningView(MouInternalsMixin, View):
         signers = [s for s in signatories if not s.is_witness]
         may_record = policies.can_record_signature(user, mou) and mou.status == Mou.Status.APPROVED
         next_signer = next((s for s in signers if s.answer == Signatory.Answer.PENDING), None)
+        in_step = selectors.in_step_check(mou) if may_record else None
 
         def row(signatory: Signatory) -> dict[str, Any]:
+            # Offered only where the service would record it (services.signature_refusal).
+            refusal = (
+                services.signature_refusal(
+                    mou=mou, signatory=signatory, actor=user, signers=signers, in_step=in_step
+                )
+                if in_step is not None
+                else None
+            )
             return {
                 "signatory": signatory,
                 "is_next": signatory is next_signer,
-                "can_record": may_record and signatory.answer == Signatory.Answer.PENDING,
+                "can_record": in_step is not None and refusal is None,
+                "refusal": str(refusal) if refusal is not None and signatory is next_signer else "",
             }
 
         signed_copy = _signed_copy(mou)
@@ -197,9 +207,51 @@ class SignatureRecordView(MouInternalsMixin, View):
     def get(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return self._page(request, self._signatory(request, pk), SignatureForm())
 
+    def _would_record(
+        self, signatory: Signatory, request: AuthenticatedHttpRequest, data: dict[str, Any]
+    ) -> bool:
+        """Ask first only what the service would record (a refusal is shown straight away)."""
+        mou = signatory.mou
+        refusal = services.signature_refusal(
+            mou=mou,
+            signatory=signatory,
+            actor=request.user,
+            signers=list(mou.signatories.filter(is_witness=False).order_by("order")),
+            in_step=selectors.in_step_check(mou),
+            declined=data["declined"],
+            decline_reason=data["decline_reason"],
+        )
+        return refusal is None
+
+    def _confirmation(self, signatory: Signatory, data: dict[str, Any]) -> Confirmation:
+        mou = signatory.mou
+        facts = {"name": signatory.name, "day": data["signed_on"], "place": data["place"] or "—"}
+        if data["declined"]:
+            title = _("Record that %(name)s declined to sign") % facts
+            consequence = _(
+                "A recorded answer cannot be changed: %(name)s will stand as having declined "
+                "on %(day)s."
+            )
+        else:
+            title = _("Record the signature of %(name)s") % facts
+            consequence = _(
+                "A recorded signature cannot be changed or removed: %(name)s will stand as having "
+                "signed on %(day)s at %(place)s. When it is the last signature, the MoU becomes signed."
+            )
+        return Confirmation(
+            title=title,
+            consequence=consequence % facts,
+            confirm_label=_("Record"),
+            cancel_url=reverse("mou:signing", args=[mou.pk]),
+            breadcrumbs=mou_crumbs(mou, _signing_crumb(mou), (signatory.name, None)),
+        )
+
     def post(self, request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         signatory = self._signatory(request, pk)
         form = SignatureForm(request.POST)
+        if (form.is_valid() and not is_confirmed(request)
+                and self._would_record(signatory, request, form.cleaned_data)):  # fmt: skip
+            return ask_first(request, self._confirmation(signatory, form.cleaned_data))
 
         def call(data: dict[str, Any]) -> Any:
             return services.signature_record(

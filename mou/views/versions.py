@@ -20,7 +20,7 @@ from django.views import View
 
 from collaboration.diff import diff_html
 from portal.exceptions import DomainError
-from portal.pages import put_errors_on_form
+from portal.pages import Confirmation, ask_first, is_confirmed, put_errors_on_form
 from portal.recording import require
 from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
@@ -139,6 +139,28 @@ class MouVersionShareView(MouInternalsMixin, View):
     def post(self, request: AuthenticatedHttpRequest, pk: int, number: int) -> HttpResponse:
         mou = get_mou(request, pk)
         version = get_version(request, mou, number)
+        require(policies.can_manage_mou(request.user, mou))
+        # Ask first only what the service would do (a refusal is shown straight away).
+        if not is_confirmed(request) and services.version_share_refusal(version) is None:
+            return ask_first(
+                request,
+                Confirmation(
+                    title=_("Share version %(n)s with BGI Group") % {"n": version.number},
+                    consequence=_(
+                        "Sharing cannot be undone: BGI's liaison will read version %(n)s and "
+                        "comment on it from now on, and it stays shared."
+                    )
+                    % {"n": version.number},
+                    confirm_label=_("Share with BGI"),
+                    cancel_url=version.get_absolute_url(),
+                    breadcrumbs=mou_crumbs(
+                        mou,
+                        _versions_crumb(mou),
+                        (_("Version %(n)s") % {"n": version.number}, version.get_absolute_url()),
+                        (_("Share with BGI"), None),
+                    ),
+                ),
+            )
         try:
             shared = services.mou_version_share(version=version, actor=request.user)
         except DomainError as error:
@@ -368,7 +390,7 @@ def _export_version(request: AuthenticatedHttpRequest, pk: int, number: int) -> 
     version: MouVersion = get_object_or_404(
         MouVersion.objects.visible_to(user)
         .filter(mou__in=visible_mous(user))
-        .select_related("mou", "published_by"),
+        .select_related("mou", "published_by", "out_of_step_override__recorded_by"),
         mou_id=pk,
         number=number,
     )

@@ -59,6 +59,9 @@ class TimelineEntry:
     url: str
     detail: str = ""
     ends_on: dt.date | None = None
+    #: Its place among same-day entries of its kind when their source orders them (the MoU's
+    #: milestones: mou.selectors.milestone_order); 0 otherwise (then by title).
+    order: int = 0
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,14 @@ def _visit_entries(viewer: User | Any, bgi: bool, label: str) -> list[TimelineEn
 
 def _mou_entries(viewer: User | Any, internal: bool, label: str) -> list[TimelineEntry]:
     if internal:
-        return [
-            TimelineEntry("mou", label, m.label, m.on, mou.url, mou.title)
+        milestones = [
+            (mou, m)
             for mou in mou_statuses(viewer=viewer, today=timezone.localdate())
             for m in mou.timeline
+        ]
+        return [
+            TimelineEntry("mou", label, m.label, m.on, mou.url, mou.title, order=index)
+            for index, (mou, m) in enumerate(milestones)
         ]
     shared = (
         MouVersion.objects.visible_to(viewer)
@@ -171,7 +178,7 @@ def programme_timeline(*, viewer: User | Any, kinds: set[str] | None = None) -> 
     if internal:
         # Nothing of the registry is shared with BGI: its kinds are the programme's internals.
         entries += _due_entries(viewer, wanted, labels)
-    entries.sort(key=lambda e: (e.on, e.kind, e.title))
+    entries.sort(key=lambda e: (e.on, e.kind, e.order, e.title))
     months: dict[dt.date, list[TimelineEntry]] = {}
     for entry in entries:
         months.setdefault(entry.on.replace(day=1), []).append(entry)

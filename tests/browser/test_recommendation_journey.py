@@ -76,6 +76,9 @@ def test_a_recommendation_goes_from_draft_to_approved_through_three_people(
     page.goto(reverse("collaboration:my-work"))
     page.get_by_role("link", name="Carrier screening in Punjab").click()
     page.get_by_role("button", name="Approve").click()
+    # approving cannot be undone: the portal asks first, naming the consequence
+    expect(page.get_by_test_id("confirm-step")).to_contain_text("cannot be undone")
+    page.get_by_role("button", name="Approve").click()
 
     # then: the page shows it approved, with the three people on the timeline
     expect(page.get_by_text("is now: Approved")).to_be_visible()

@@ -450,7 +450,8 @@ def test_posting_a_step_is_allowed_or_refused_per_role_and_state(
 
     response = client.post(
         reverse("collaboration:recommendation-transition", args=[rec.pk]),
-        {"transition": step, "version": rec.version, "comment": comment},
+        # approving and rejecting ask first (tests/portal/test_confirm_step.py): confirmed here
+        {"transition": step, "version": rec.version, "comment": comment, "confirmed": "1"},
     )
 
     rec.refresh_from_db()

@@ -24,6 +24,7 @@ from mou.services import (
     mou_version_publish,
     mou_version_share,
     obligation_add,
+    out_of_step_override_record,
     signatory_add,
     signature_record,
     signed_copy_upload,
@@ -70,6 +71,8 @@ def negotiated(ministry, bgi_liaison):
     clause_comment_add(version=v1, clause=snapshot, actor=bgi_liaison, body="Agreed by BGI.")
     clause_update(clause=purpose, actor=ministry, expected_version=1,
                   data=_data(purpose, text_en="To cooperate in genomics."))  # fmt: skip
+    # The Chinese has not followed yet: the ministry goes on under an override.
+    out_of_step_override_record(mou=mou, actor=ministry, reason="Chinese follows in vetting.")
     mou_version_publish(mou=mou, actor=ministry, note="Internal revision")
     return Mou.objects.get(pk=mou.pk)
 
@@ -270,6 +273,7 @@ def test_the_diff_of_two_versions_gives_each_clause_its_kind_and_word_changes(ap
     clause_remove(clause=purpose, actor=ministry)
     clause_move(clause=Clause.objects.get(pk=funding.pk), actor=ministry, position=1)
     clause_add(mou=mou, actor=ministry, data=ClauseData(heading_en="Languages", text_en="Both."))
+    out_of_step_override_record(mou=mou, actor=ministry, reason="Chinese follows in vetting.")
     mou_version_publish(mou=mou, actor=ministry)
 
     response = api_as(ministry).get(url("diff", mou), {"from": 1, "to": 2})
@@ -505,6 +509,7 @@ def _mous(count, ministry):
     for _ in range(count):
         mou = MouFactory()
         ClauseFactory(mou=mou, lagging_language="zh")
+        out_of_step_override_record(mou=mou, actor=ministry, reason="Chinese follows.")
         version = mou_version_publish(mou=mou, actor=ministry)
         mou_version_share(version=version, actor=ministry)
         mou_transition(mou=Mou.objects.get(pk=mou.pk), name="submit_for_review", actor=ministry)

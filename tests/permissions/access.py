@@ -199,6 +199,7 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "mou:version-docx": {"GET": PEOPLE},
     "mou:version-list": {"GET": PEOPLE},
     "mou:version-pdf": {"GET": PEOPLE},
+    "mou:out-of-step-override": {"POST": MINISTRY},
     "mou:version-publish": {"POST": MINISTRY},
     "mou:version-share": {"POST": MINISTRY},
     "notification-list": {"GET": SIGNED_IN},

@@ -114,6 +114,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "mou:clause-move": _pk("clause"),
     "mou:clause-remove": _pk("clause"),
     "mou:clause-clear-out-of-step": _pk("clause"),
+    "mou:out-of-step-override": _pk("mou"),
     "mou:version-list": _pk("mou"),
     "mou:version-publish": _pk("mou"),
     "mou:version-detail": _version,

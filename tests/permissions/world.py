@@ -127,6 +127,10 @@ def build_world() -> World:
     o["clause"] = Clause.objects.filter(mou=mou).order_by("position", "pk").first()
     o["version"] = MouVersion.objects.filter(mou=mou).order_by("number").first()
     o["clearance"] = Clearance.objects.filter(mou=mou).order_by("pk").first()
+    # The demo draft has clauses out of step: the ministry goes on under an override.
+    mou_services.out_of_step_override_record(
+        mou=mou, actor=users["ministry"], reason="The Chinese follows after legal vetting."
+    )
     o["draft_version"] = mou_services.mou_version_publish(mou=mou, actor=users["ministry"])
     o["review_round"] = mou_services.review_round_open(
         mou=mou, version=o["version"], actor=users["ministry"], title="Legal review",
