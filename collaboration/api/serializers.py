@@ -257,9 +257,13 @@ class RecommendationListItemSerializer(RecommendationSerializer):
 
 
 class RecommendationVersionTextsSerializer(serializers.ModelSerializer):
+    """Every versioned field of a saved version (`Recommendation.VERSIONED_FIELDS`)."""
+
+    priority_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
     class Meta:
         model = RecommendationVersion
-        fields = [*Recommendation.TEXT_FIELDS, "estimated_cost_pkr"]
+        fields = list(Recommendation.VERSIONED_FIELDS)
         read_only_fields = fields
 
 
@@ -283,17 +287,15 @@ def _diff_field() -> serializers.ListField:
 
 
 class RecommendationDiffFieldsSerializer(serializers.Serializer):
-    title = _diff_field()
-    summary = _diff_field()
-    body = _diff_field()
-    rationale = _diff_field()
-    expected_outcomes = _diff_field()
-    timeline = _diff_field()
-    risks = _diff_field()
+    """One list of diff parts per versioned field (`Recommendation.VERSIONED_FIELDS`)."""
+
+    def get_fields(self):
+        return {name: _diff_field() for name in Recommendation.VERSIONED_FIELDS}
 
 
 class RecommendationDiffSerializer(serializers.Serializer):
-    """Word-level differences of every text field between two saved versions."""
+    """The differences of every versioned field between two saved versions: texts word by
+    word, lists (priority area and capability names) item by item, the cost as old and new."""
 
     from_version = serializers.IntegerField(read_only=True)
     to_version = serializers.IntegerField(read_only=True)
@@ -369,7 +371,7 @@ class RecommendationUpdateInputSerializer(_RecommendationContentInput):
         allow_blank=True,
         required=False,
         default="",
-        help_text=_("What changed, kept with the new version."),
+        help_text=_("What changed, kept with the new version (required)."),
     )
 
 

@@ -165,6 +165,7 @@ def test_the_edit_conflict_page_passes_the_accessibility_check_and_keeps_both_te
     # meanwhile, another expert saves first
     area = worked_on.priority_areas.get()
     recommendation_update(
+        note="Edited",
         recommendation=worked_on,
         actor=nih_expert2,
         expected_version=worked_on.version,
