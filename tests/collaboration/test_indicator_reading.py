@@ -75,3 +75,18 @@ def test_status_api_says_whether_the_target_is_met(api_as, ministry, diagnosis_t
     (area,) = response.json()["priority_areas"]
     indicator = area["objectives"][0]["indicators"][0]
     assert (indicator["target_met"], indicator["reading"]) == (False, NOT_MET)
+
+
+def test_status_report_pdf_and_workbook_say_the_target_is_not_met(ministry, diagnosis_time):
+    from reports.models import Report
+    from reports.rendering import render_report
+    from tests.reports.factories import ReportFactory
+    from tests.reports.helpers import pdf_text, rows_of, workbook
+
+    pdf = pdf_text(render_report(ReportFactory(requested_by=ministry)))
+    sheet = workbook(render_report(ReportFactory(requested_by=ministry, format=Report.Format.XLSX)))
+
+    assert "at most 6 months" in pdf
+    assert "not met yet" in pdf
+    header, row = rows_of(sheet["Indicators"])
+    assert dict(zip(header, row, strict=True))["Against target"] == NOT_MET
