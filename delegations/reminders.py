@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.reminders import DueItem, ReminderKind, object_key, register
@@ -56,9 +54,8 @@ def missing_visas(until: date) -> Iterator[DueItem]:
     """
     members = (
         DelegationMember.objects.filter(
-            # A visa dated in the future is expected, not issued (DelegationMember.readiness_of).
-            Q(visa_issued_on__isnull=True) | Q(visa_issued_on__gt=timezone.localdate()),
             is_active=True,
+            visa_issued_on__isnull=True,
             visit__in=Visit.objects.active().filter(
                 starts_on__lte=until, status__in=PRE_DEPARTURE_STATUSES
             ),

@@ -6,6 +6,7 @@ Names are unique across the API so OpenAPI component names never collide.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -259,7 +260,9 @@ class RecommendationListItemSerializer(RecommendationSerializer):
 class RecommendationVersionTextsSerializer(serializers.ModelSerializer):
     """Every versioned field of a saved version (`Recommendation.VERSIONED_FIELDS`)."""
 
-    priority_areas = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+    priority_areas: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
 
     class Meta:
         model = RecommendationVersion

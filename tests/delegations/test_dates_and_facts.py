@@ -15,7 +15,6 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from delegations.models import DelegationMember, ItineraryItem
-from delegations.reminders import missing_visas
 from delegations.services import ItineraryData, itinerary_item_add
 from tests.factories import DelegationMemberFactory, VisitFactory
 
@@ -231,14 +230,6 @@ def test_api_shows_a_future_visa_as_expected_and_the_member_not_ready(
     assert checks["travel_approval"] == (True, "done")
     assert member["is_ready"] is False
     assert body["readiness"]["ready_count"] == 0
-
-
-def test_a_future_visa_date_still_gets_the_missing_visa_reminder(expected_visa):
-    visit, member = expected_visa
-
-    due = list(missing_visas(visit.starts_on))
-
-    assert [item.object_key for item in due] == [f"delegations.delegationmember:{member.pk}:visa"]
 
 
 def test_readiness_of_a_date_counts_as_done_from_that_day():
