@@ -369,12 +369,15 @@ class RecommendationCreateInputSerializer(_RecommendationContentInput):
 
 
 class RecommendationUpdateInputSerializer(_RecommendationContentInput):
+    # Required (the service refuses a version without it; a PATCH that leaves it out gets the
+    # same field error from there).
     note = serializers.CharField(
         max_length=300,
-        allow_blank=True,
-        required=False,
-        default="",
         help_text=_("What changed, kept with the new version (required)."),
+        error_messages={
+            "required": _("Say what changed in this version, for example “costs updated”."),
+            "blank": _("Say what changed in this version, for example “costs updated”."),
+        },
     )
 
 

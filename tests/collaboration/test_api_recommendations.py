@@ -424,7 +424,7 @@ def test_put_without_the_required_fields_is_400(api_as, team, nih_expert):
                                       HTTP_IF_MATCH='"1"')  # fmt: skip
 
     assert response.status_code == 400
-    assert set(response.json()["error"]["fields"]) == {"title", "priority_areas"}
+    assert set(response.json()["error"]["fields"]) == {"title", "priority_areas", "note"}
     recommendation.refresh_from_db()
     assert recommendation.title == "Kept"
 
