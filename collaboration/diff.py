@@ -1,4 +1,5 @@
-"""Readable word-level differences between two texts, for recommendation versions."""
+"""Readable differences between two values (texts word by word, lists item by item, single
+values as a whole), for recommendation versions."""
 
 import difflib
 import re
@@ -33,6 +34,32 @@ def word_diff(old: str, new: str) -> list[DiffPart]:
         if tag in ("insert", "replace"):
             parts.append(DiffPart("insert", "".join(b[j1:j2])))
     return parts
+
+
+def list_diff(old: list[str], new: list[str]) -> list[DiffPart]:
+    """Compare two lists item by item: kept, removed and added items, separated by "; "."""
+    kept = set(old) & set(new)
+    items = [
+        *(DiffPart("equal" if item in kept else "delete", item) for item in old),
+        *(DiffPart("insert", item) for item in new if item not in kept),
+    ]
+    parts: list[DiffPart] = []
+    for index, item in enumerate(items):
+        if index:
+            parts.append(DiffPart("equal", "; "))
+        parts.append(item)
+    return parts
+
+
+def value_diff(old: str, new: str) -> list[DiffPart]:
+    """Compare two single values (a number, say) as a whole: unchanged, or old then new."""
+    if old == new:
+        return [DiffPart("equal", old)] if old else []
+    return [
+        *([DiffPart("delete", old)] if old else []),
+        *([DiffPart("equal", " → ")] if old and new else []),
+        *([DiffPart("insert", new)] if new else []),
+    ]
 
 
 def diff_html(parts: list[DiffPart]) -> SafeString:

@@ -10,8 +10,10 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -161,6 +163,50 @@ class Indicator(TimeStampedModel, ArchivableModel):
         share = (actual - self.baseline) / (self.target - self.baseline)
         return max(0, min(100, round(share * 100)))
 
+    # How a value reads against its target: the one wording of every page and export.
+
+    @classmethod
+    def target_met_by(
+        cls, *, direction: str, target: Decimal, actual: Decimal | None
+    ) -> bool | None:
+        """Whether `actual` meets the target: at least the target when higher is better, at
+        most the target when lower is better; None without a value."""
+        if actual is None:
+            return None
+        if direction == cls.Direction.DECREASE:
+            return actual <= target
+        return actual >= target
+
+    @classmethod
+    def target_text(cls, *, direction: str, target: Decimal, unit: str) -> str:
+        """The target as a bound: "at most 6 months" (lower is better), "at least 30 clinics"."""
+        values = {"target": floatformat(target, "-2"), "unit": unit}
+        if direction == cls.Direction.DECREASE:
+            return gettext("at most %(target)s %(unit)s") % values
+        return gettext("at least %(target)s %(unit)s") % values
+
+    @classmethod
+    def reading(cls, *, direction: str, target: Decimal, unit: str, actual: Decimal | None) -> str:
+        """A value against its target in words, for example "24 months against a target of at
+        most 6 months: not met yet" (never "24 of 6 months"); empty without a value."""
+        met = cls.target_met_by(direction=direction, target=target, actual=actual)
+        if met is None:
+            return ""
+        values = {
+            "actual": floatformat(actual, "-2"),
+            "unit": unit,
+            "target": cls.target_text(direction=direction, target=target, unit=unit),
+        }
+        if met:
+            return gettext("%(actual)s %(unit)s against a target of %(target)s: met") % values
+        return gettext("%(actual)s %(unit)s against a target of %(target)s: not met yet") % values
+
+    def reading_of(self, actual: Decimal | None) -> str:
+        """`reading` for this indicator."""
+        return self.reading(
+            direction=self.direction, target=self.target, unit=self.unit, actual=actual
+        )
+
 
 class IndicatorValue(TimeStampedModel):
     """The measured value of an indicator for one reporting period."""
@@ -296,13 +342,27 @@ class Recommendation(TimeStampedModel, VersionedModel, ArchivableModel):
         REJECTED = "rejected", _("Rejected")
 
     EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.RETURNED})
-    # The fields a RecommendationVersion snapshots; the diff compares them.
+    # The free-text fields among the versioned ones (compared word by word).
     TEXT_FIELDS = (
         "title",
         "summary",
         "body",
         "rationale",
         "expected_outcomes",
+        "timeline",
+        "risks",
+    )
+    # Every field a RecommendationVersion snapshots, in the order pages show them: the snapshot,
+    # the versions endpoint and the diff (page and API) all read this one list.
+    VERSIONED_FIELDS = (
+        "title",
+        "priority_areas",
+        "summary",
+        "body",
+        "rationale",
+        "capabilities",
+        "expected_outcomes",
+        "estimated_cost_pkr",
         "timeline",
         "risks",
     )
@@ -391,7 +451,13 @@ class RecommendationVersion(models.Model):
     estimated_cost_pkr = models.DecimalField(
         _("estimated cost (PKR)"), max_digits=16, decimal_places=2, null=True, blank=True
     )
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    priority_areas = models.ManyToManyField(
+        PriorityArea, related_name="+", blank=True, verbose_name=_("priority areas")
+    )
+    capabilities = models.ManyToManyField(
+        Capability, related_name="+", blank=True, verbose_name=_("BGI capabilities")
+    )
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
     created_by = models.ForeignKey(
         USER, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
+from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from . import policies
-from .diff import DiffPart, word_diff
+from .diff import DiffPart, list_diff, value_diff, word_diff
 from .models import (
     ActionItem,
     Indicator,
@@ -35,6 +38,11 @@ class IndicatorProgress:
     values: list[IndicatorValue]
     latest: IndicatorValue | None
     progress: int | None
+
+    @property
+    def reading(self) -> str:
+        """The latest value against the target in words (`Indicator.reading_of`)."""
+        return self.indicator.reading_of(self.latest.actual if self.latest else None)
 
 
 def indicators_with_progress(indicators: list[Indicator]) -> list[IndicatorProgress]:
@@ -135,20 +143,46 @@ def recommendation_list(*, viewer: User | Any) -> QuerySet[Recommendation]:
 
 
 def recommendation_versions_diff(
-    *, recommendation: Recommendation, from_number: int, to_number: int
-) -> list[tuple[str, list[DiffPart]]]:
-    """Word-level differences of every text field between two saved versions."""
+    *, recommendation: Recommendation, from_number: int, to_number: int,
+    format_number: Callable[[Decimal], str] = str,
+) -> list[tuple[str, list[DiffPart]]]:  # fmt: skip
+    """The differences of every versioned field (`Recommendation.VERSIONED_FIELDS`) between two
+    saved versions: texts word by word, lists item by item, numbers as old and new value
+    (written by `format_number`)."""
     versions = {
         v.number: v
         for v in RecommendationVersion.objects.filter(
             recommendation=recommendation, number__in=[from_number, to_number]
+        ).prefetch_related(
+            *(
+                name
+                for name in Recommendation.VERSIONED_FIELDS
+                if RecommendationVersion._meta.get_field(name).many_to_many
+            )
         )
     }
     if from_number not in versions or to_number not in versions:
         raise RecommendationVersion.DoesNotExist
     old, new = versions[from_number], versions[to_number]
-    fields = [*Recommendation.TEXT_FIELDS]
-    return [(name, word_diff(getattr(old, name), getattr(new, name))) for name in fields]
+    result = []
+    for name in Recommendation.VERSIONED_FIELDS:
+        model_field = RecommendationVersion._meta.get_field(name)
+        if model_field.many_to_many:
+            parts = list_diff(
+                [str(item) for item in getattr(old, name).all()],
+                [str(item) for item in getattr(new, name).all()],
+            )
+        elif isinstance(model_field, (models.CharField, models.TextField)):
+            parts = word_diff(getattr(old, name), getattr(new, name))
+        else:
+            parts = value_diff(
+                *(
+                    "" if value is None else format_number(value)
+                    for value in (getattr(old, name), getattr(new, name))
+                )
+            )
+        result.append((name, parts))
+    return result
 
 
 def team_overview(*, team: TechnicalTeam) -> dict[str, Any]:

@@ -293,21 +293,31 @@ class RecommendationData:
     capabilities: list[Capability] = field(default_factory=list)
 
 
+def _versioned_scalars() -> list[str]:
+    """The versioned fields stored on the row itself (the rest are many-to-many lists)."""
+    return [
+        name
+        for name in Recommendation.VERSIONED_FIELDS
+        if not RecommendationVersion._meta.get_field(name).many_to_many
+    ]
+
+
 def _snapshot(recommendation: Recommendation, actor: User | None, note: str) -> None:
-    RecommendationVersion.objects.create(
+    version = RecommendationVersion.objects.create(
         recommendation=recommendation,
         number=recommendation.revision,
         created_by=actor,
         note=note,
-        estimated_cost_pkr=recommendation.estimated_cost_pkr,
-        **{name: getattr(recommendation, name) for name in Recommendation.TEXT_FIELDS},
+        **{name: getattr(recommendation, name) for name in _versioned_scalars()},
     )
+    for name in Recommendation.VERSIONED_FIELDS:
+        if name not in _versioned_scalars():
+            getattr(version, name).set(getattr(recommendation, name).all())
 
 
 def _apply_data(recommendation: Recommendation, data: RecommendationData) -> None:
-    for name in Recommendation.TEXT_FIELDS:
+    for name in _versioned_scalars():
         setattr(recommendation, name, getattr(data, name))
-    recommendation.estimated_cost_pkr = data.estimated_cost_pkr
 
 
 def recommendation_programme(
@@ -353,11 +363,12 @@ def recommendation_create(
 @transaction.atomic
 def recommendation_update(
     *, recommendation: Recommendation, actor: User, expected_version: int,
-    data: RecommendationData, note: str = "",
+    data: RecommendationData, note: str,
 ) -> Recommendation:  # fmt: skip
     """A team member edits a draft (or a returned recommendation); refuses stale versions.
 
-    The editor joins the authors, and the new text is kept as the next version. The
+    The editor joins the authors, and the new text is kept as the next version with `note`,
+    what changed (required: every version after the first says what it changed). The
     programme follows the priority areas (`recommendation_programme`).
     """
     if not policies.can_edit_recommendation(actor, recommendation):
@@ -365,6 +376,11 @@ def recommendation_update(
     locked = _lock(recommendation, expected_version)
     if not locked.is_editable:
         raise Conflict(_("Only drafts and recommendations returned for revision can be edited."))
+    note = note.strip()
+    if not note:
+        raise ValidationError(
+            {"note": _("Say what changed in this version, for example “costs updated”.")}
+        )
     locked.programme = recommendation_programme(data.priority_areas)
     _apply_data(locked, data)
     locked.version += 1
@@ -372,8 +388,7 @@ def recommendation_update(
     _save(
         locked,
         actor,
-        [*Recommendation.TEXT_FIELDS, "estimated_cost_pkr", "programme", "version", "revision",
-         "updated_at"],
+        [*_versioned_scalars(), "programme", "version", "revision", "updated_at"],
     )  # fmt: skip
     locked.priority_areas.set(data.priority_areas)
     locked.capabilities.set(data.capabilities)

@@ -152,6 +152,22 @@ class Visit(TimeStampedModel, VersionedModel, ArchivableModel):
     def get_absolute_url(self) -> str:
         return reverse("delegations:visit-detail", args=[self.pk])
 
+    def day_number(self, day: dt.date) -> int | None:
+        """Which day of the visit `day` is (1 on the departure date), or None when it lies
+        outside the visit's dates or the visit has no departure date yet."""
+        if self.starts_on is None or day < self.starts_on:
+            return None
+        if self.ends_on is not None and day > self.ends_on:
+            return None
+        return (day - self.starts_on).days + 1
+
+    def lies_outside(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the days from `first` to `last` reach outside the visit's dates (never when
+        the visit has none)."""
+        return (self.starts_on is not None and first < self.starts_on) or (
+            self.ends_on is not None and last > self.ends_on
+        )
+
     def current_objectives(self) -> list["VisitObjective"]:
         """The objectives not archived, in order; read from `objectives` when prefetched."""
         return [objective for objective in self.objectives.all() if not objective.is_archived]
@@ -174,6 +190,13 @@ class DelegationMember(TimeStampedModel):
         HEAD = "head", _("Head of delegation")
         MEMBER = "member", _("Member")
         SECRETARY = "secretary", _("Secretary")
+
+    class Readiness(models.TextChoices):
+        """Where one readiness date stands: a date still ahead is expected, not done."""
+
+        DONE = "done", _("Done")
+        EXPECTED = "expected", _("Expected")
+        MISSING = "missing", _("Missing")
 
     visit = models.ForeignKey(Visit, on_delete=models.PROTECT, related_name="members")
     user = models.ForeignKey(
@@ -211,6 +234,14 @@ class DelegationMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def readiness_of(cls, done_on: dt.date | None, today: dt.date) -> "DelegationMember.Readiness":
+        """A step (visa issued, tickets, …) is done only once its date has come: a visa issued
+        on a future date is expected, not done."""
+        if done_on is None:
+            return cls.Readiness.MISSING
+        return cls.Readiness.DONE if done_on <= today else cls.Readiness.EXPECTED
 
 
 class VisitObjective(TimeStampedModel, ArchivableModel):
@@ -271,6 +302,14 @@ class ItineraryItem(TimeStampedModel, VersionedModel, ArchivableModel):
     attendees = models.ManyToManyField(
         DelegationMember, related_name="itinerary_items", blank=True, verbose_name=_("attending")
     )
+    is_outside_visit = models.BooleanField(
+        _("outside the visit's dates"),
+        default=False,
+        help_text=_(
+            "Set on purpose for an entry before departure or after return (a preparatory call, "
+            "say); it is shown with the entry to everyone who sees it."
+        ),
+    )
 
     objects = ItineraryItemQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[attendees])
@@ -289,6 +328,19 @@ class ItineraryItem(TimeStampedModel, VersionedModel, ArchivableModel):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.timezone)
+
+    def lies_outside_visit(self) -> bool:
+        """Outside its visit's dates: marked so when saved, or the visit's dates moved since.
+        Every page, export and endpoint showing the entry says so."""
+        return self.is_outside_visit or self.visit.lies_outside(*self.local_days)
+
+    @property
+    def local_days(self) -> tuple[dt.date, dt.date]:
+        """The first and last day of the entry on its place's calendar."""
+        return (
+            self.starts_at.astimezone(self.zone).date(),
+            self.ends_at.astimezone(self.zone).date(),
+        )
 
 
 class LogisticsTask(TimeStampedModel):

@@ -13,6 +13,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -62,6 +63,8 @@ class Check:
     label: str | Promise  # lazy: translated where it is shown
     ok: bool
     detail: str = ""
+    # DelegationMember.Readiness: "done", "expected" (its date is still ahead) or "missing".
+    state: str = ""
 
 
 @dataclass(frozen=True)
@@ -97,16 +100,29 @@ _LABELS = {
 }
 
 
-def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
+def member_readiness(
+    member: DelegationMember, visit: Visit, today: dt.date | None = None
+) -> MemberReadiness:
     """The travel checklist of one member: passport valid six months past return, visa applied
-    and issued, travel approval, tickets, insurance."""
+    and issued, travel approval, tickets, insurance. A step dated after `today` (by default
+    today) is expected, not done (`DelegationMember.readiness_of`)."""
+    today = today or timezone.localdate()
+    done, missing = DelegationMember.Readiness.DONE, DelegationMember.Readiness.MISSING
     checks = []
     if member.passport_expires_on is None:
         checks.append(
-            Check("passport", _LABELS["passport"], False, _("Passport expiry date not recorded."))
+            Check(
+                "passport",
+                _LABELS["passport"],
+                False,
+                _("Passport expiry date not recorded."),
+                missing,
+            )
         )
     elif visit.ends_on is None:
-        checks.append(Check("passport", _LABELS["passport"], True, _("Return date not set yet.")))
+        checks.append(
+            Check("passport", _LABELS["passport"], True, _("Return date not set yet."), done)
+        )
     else:
         needed = add_months(visit.ends_on, PASSPORT_MONTHS_PAST_RETURN)
         ok = member.passport_expires_on >= needed
@@ -118,7 +134,7 @@ def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
             )
             % {"expiry": member.passport_expires_on.isoformat(), "needed": needed.isoformat()}
         )
-        checks.append(Check("passport", _LABELS["passport"], ok, detail))
+        checks.append(Check("passport", _LABELS["passport"], ok, detail, done if ok else missing))
     for code, done_on in (
         ("visa_applied", member.visa_applied_on),
         ("visa_issued", member.visa_issued_on),
@@ -126,7 +142,13 @@ def member_readiness(member: DelegationMember, visit: Visit) -> MemberReadiness:
         ("tickets", member.tickets_issued_on),
         ("insurance", member.insurance_on),
     ):
-        checks.append(Check(code, _LABELS[code], done_on is not None))
+        state = DelegationMember.readiness_of(done_on, today)
+        detail = ""
+        if state == DelegationMember.Readiness.EXPECTED:
+            detail = _("%(step)s expected, not done yet (its date is still ahead).") % {
+                "step": _LABELS[code]
+            }
+        checks.append(Check(code, _LABELS[code], state == done, detail, state))
     return MemberReadiness(member, checks)
 
 
@@ -171,8 +193,9 @@ class VisitReadiness:
 
 def visit_readiness(visit: Visit, members: list[DelegationMember] | None = None) -> VisitReadiness:
     """Readiness per member and overall, with what blocks departure."""
+    today = timezone.localdate()
     rows = [
-        member_readiness(m, visit)
+        member_readiness(m, visit, today)
         for m in (members if members is not None else visit.members.filter(is_active=True))
     ]
     problems = []
@@ -194,6 +217,7 @@ class ItineraryRow:
     home_start: dt.datetime
     home_end: dt.datetime
     clashes: list[str]
+    outside_visit: bool = False
 
 
 def double_bookings(items: list[ItineraryItem]) -> dict[int, list[str]]:
@@ -238,9 +262,23 @@ def itinerary_days(items: list[ItineraryItem]) -> list[tuple[dt.date, list[Itine
                 item.starts_at.astimezone(HOME_ZONE),
                 item.ends_at.astimezone(HOME_ZONE),
                 clashes.get(item.pk, []),
+                item.lies_outside_visit(),
             )
         )
     return sorted(days.items())
+
+
+def itinerary_day_label(visit: Visit, day: dt.date) -> str:
+    """The heading of a day of the itinerary: "Day 3" within the visit's dates (day 1 is the
+    departure date), "Before the visit" or "After the visit" outside them."""
+    number = visit.day_number(day)
+    if number is not None:
+        return _("Day %(n)s") % {"n": number}
+    if visit.starts_on is not None and day < visit.starts_on:
+        return _("Before the visit")
+    if visit.ends_on is not None and day > visit.ends_on:
+        return _("After the visit")
+    return ""
 
 
 # Budget --------------------------------------------------------------------------------------
@@ -290,6 +328,7 @@ def visit_calendar(
         description = "\n".join(
             part
             for part in (
+                _("Outside the visit's dates") if item.lies_outside_visit() else "",
                 item.get_kind_display(),
                 item.counterparts,
                 item.notes if include_notes else "",

@@ -326,6 +326,8 @@ class ItineraryData:
     counterparts: str = ""
     notes: str = ""
     attendees: list[DelegationMember] = field(default_factory=list)
+    # Said on purpose for an entry before departure or after return; refused without it.
+    is_outside_visit: bool = False
 
 
 def _aware(moment: dt.datetime, zone: zoneinfo.ZoneInfo) -> dt.datetime:
@@ -347,6 +349,22 @@ def _fill_item(item: ItineraryItem, visit: Visit, data: ItineraryData) -> None:
     item.counterparts, item.notes = data.counterparts, data.notes
     if item.ends_at <= item.starts_at:
         raise ValidationError({"ends_at": _("The end must be after the start.")})
+    outside = visit.lies_outside(*item.local_days)
+    if outside and not data.is_outside_visit:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "This entry falls outside the visit's dates (%(starts)s to %(ends)s). "
+                    "Change its times, or mark it as outside the visit."
+                )
+                % {
+                    "starts": visit.starts_on.isoformat() if visit.starts_on else "…",
+                    "ends": visit.ends_on.isoformat() if visit.ends_on else "…",
+                }
+            }
+        )
+    # The mark is kept only while it is true: an entry inside the visit is not marked.
+    item.is_outside_visit = outside
     foreign = [m for m in data.attendees if m.visit_id != visit.pk]
     if foreign:
         raise ValidationError({"attendees": _("Attendees must be members of this delegation.")})

@@ -251,6 +251,7 @@ def programme_status_xlsx(status: ProgrammeStatus) -> bytes:
                 Column(_("Period"), 10),
                 Column(_("Period ends on"), 14, DATE_FORMAT),
                 Column(_("Progress (%)"), 12, "0"),
+                Column(_("Against target"), 48),
             ],
             [
                 (
@@ -264,6 +265,7 @@ def programme_status_xlsx(status: ProgrammeStatus) -> bytes:
                     indicator.latest_period or "",
                     indicator.latest_period_end_on,
                     indicator.percent,
+                    indicator.reading,
                 )
                 for area in status.priority_areas
                 for objective in area.objectives

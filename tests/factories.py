@@ -157,11 +157,14 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def first_version(self, create, extracted, **kwargs):
         if create:
-            collab.RecommendationVersion.objects.create(
+            version = collab.RecommendationVersion.objects.create(
                 recommendation=self,
                 number=self.revision,
                 **{name: getattr(self, name) for name in collab.Recommendation.TEXT_FIELDS},
+                estimated_cost_pkr=self.estimated_cost_pkr,
             )
+            version.priority_areas.set(self.priority_areas.all())
+            version.capabilities.set(self.capabilities.all())
 
 
 class RecommendationCommentFactory(factory.django.DjangoModelFactory):

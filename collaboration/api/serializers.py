@@ -6,6 +6,7 @@ Names are unique across the API so OpenAPI component names never collide.
 """
 
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -257,9 +258,15 @@ class RecommendationListItemSerializer(RecommendationSerializer):
 
 
 class RecommendationVersionTextsSerializer(serializers.ModelSerializer):
+    """Every versioned field of a saved version (`Recommendation.VERSIONED_FIELDS`)."""
+
+    priority_areas: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", many=True, read_only=True
+    )
+
     class Meta:
         model = RecommendationVersion
-        fields = [*Recommendation.TEXT_FIELDS, "estimated_cost_pkr"]
+        fields = list(Recommendation.VERSIONED_FIELDS)
         read_only_fields = fields
 
 
@@ -283,17 +290,15 @@ def _diff_field() -> serializers.ListField:
 
 
 class RecommendationDiffFieldsSerializer(serializers.Serializer):
-    title = _diff_field()
-    summary = _diff_field()
-    body = _diff_field()
-    rationale = _diff_field()
-    expected_outcomes = _diff_field()
-    timeline = _diff_field()
-    risks = _diff_field()
+    """One list of diff parts per versioned field (`Recommendation.VERSIONED_FIELDS`)."""
+
+    def get_fields(self):
+        return {name: _diff_field() for name in Recommendation.VERSIONED_FIELDS}
 
 
 class RecommendationDiffSerializer(serializers.Serializer):
-    """Word-level differences of every text field between two saved versions."""
+    """The differences of every versioned field between two saved versions: texts word by
+    word, lists (priority area and capability names) item by item, the cost as old and new."""
 
     from_version = serializers.IntegerField(read_only=True)
     to_version = serializers.IntegerField(read_only=True)
@@ -364,12 +369,15 @@ class RecommendationCreateInputSerializer(_RecommendationContentInput):
 
 
 class RecommendationUpdateInputSerializer(_RecommendationContentInput):
+    # Required (the service refuses a version without it; a PATCH that leaves it out gets the
+    # same field error from there).
     note = serializers.CharField(
         max_length=300,
-        allow_blank=True,
-        required=False,
-        default="",
-        help_text=_("What changed, kept with the new version."),
+        help_text=_("What changed, kept with the new version (required)."),
+        error_messages={
+            "required": _("Say what changed in this version, for example “costs updated”."),
+            "blank": _("Say what changed in this version, for example “costs updated”."),
+        },
     )
 
 

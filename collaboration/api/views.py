@@ -271,7 +271,11 @@ class RecommendationViewSet(
     def versions(self, request, pk=None):
         """Every saved version of the text, newest first."""
         recommendation = self.get_object()
-        versions = recommendation.versions.select_related("created_by").order_by("-number")
+        versions = (
+            recommendation.versions.select_related("created_by")
+            .prefetch_related("priority_areas", "capabilities")
+            .order_by("-number")
+        )
         return Response(RecommendationVersionSerializer(versions, many=True).data)
 
     @extend_schema(
@@ -281,7 +285,7 @@ class RecommendationViewSet(
     )
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def diff(self, request, pk=None):
-        """Word-level differences between two saved versions (`?from=1&to=2`)."""
+        """Differences of every versioned field between two saved versions (`?from=1&to=2`)."""
         recommendation = self.get_object()
         params = RecommendationDiffInputSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)

@@ -230,7 +230,10 @@ class RecommendationForm(forms.Form):
             self.fields["note"] = forms.CharField(
                 label=_("What changed"),
                 max_length=300,
-                required=False,
+                required=True,
+                error_messages={
+                    "required": _("Say what changed in this version, for example “costs updated”.")
+                },
                 help_text=_("A short note for the version history, for example “costs updated”."),
             )
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -1,4 +1,5 @@
-"""A recommendation's saved versions, and the word-level differences between two of them."""
+"""A recommendation's saved versions, and the differences of every versioned field between two
+of them."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from ..models import Recommendation, RecommendationVersion
 from .base import PageMixin
 from .recommendations import (
     FIELD_LABELS,
+    format_cost,
     home_crumb,
     list_crumb,
     recommendation_crumbs,
@@ -84,7 +86,10 @@ class RecommendationDiffView(PageMixin, View):
             from_number, to_number = form.cleaned_data["from"], form.cleaned_data["to"]
         try:
             fields = selectors.recommendation_versions_diff(
-                recommendation=recommendation, from_number=from_number, to_number=to_number
+                recommendation=recommendation,
+                from_number=from_number,
+                to_number=to_number,
+                format_number=format_cost,
             )
         except RecommendationVersion.DoesNotExist:
             raise Http404 from None

@@ -91,6 +91,11 @@ class ItineraryItemSharedSerializer(serializers.ModelSerializer):
     local_start = serializers.SerializerMethodField()
     local_end = serializers.SerializerMethodField()
     attendees = ItineraryAttendeeSerializer(many=True, read_only=True)
+    is_outside_visit = serializers.BooleanField(
+        source="lies_outside_visit",
+        read_only=True,
+        help_text=gettext_lazy("The entry falls before departure or after return."),
+    )
 
     class Meta:
         model = ItineraryItem
@@ -107,6 +112,7 @@ class ItineraryItemSharedSerializer(serializers.ModelSerializer):
             "local_end",
             "counterparts",
             "attendees",
+            "is_outside_visit",
         ]
         read_only_fields = fields
 
@@ -152,6 +158,13 @@ class ReadinessCheckSerializer(serializers.Serializer):
     key = serializers.CharField(read_only=True)
     label = serializers.CharField(read_only=True)  # type: ignore[assignment]
     ok = serializers.BooleanField(read_only=True)
+    state = serializers.ChoiceField(
+        choices=DelegationMember.Readiness.choices,
+        read_only=True,
+        help_text=gettext_lazy(
+            '"done", "expected" (dated in the future: not done yet) or "missing".'
+        ),
+    )
     detail = serializers.CharField(read_only=True)
 
 
@@ -187,6 +200,7 @@ def readiness_body(readiness: selectors.VisitReadiness) -> dict[str, Any]:
                 "key": check.key,
                 "label": check.label,
                 "ok": check.ok,
+                "state": check.state,
                 "detail": _public_detail(check, row.member),
             }
             for check in row.checks

@@ -110,6 +110,14 @@ class ItineraryItemForm(forms.Form):
     )
     starts = WallClockDateTimeField(label=_("Starts (local time)"))
     ends = WallClockDateTimeField(label=_("Ends (local time)"))
+    is_outside_visit = forms.BooleanField(
+        label=_("Outside the visit's dates"),
+        required=False,
+        help_text=_(
+            "Tick for an entry before departure or after return on purpose; "
+            "everyone who sees the entry is told."
+        ),
+    )
     counterparts = forms.CharField(
         label=_("BGI counterparts"),
         required=False,
@@ -172,6 +180,7 @@ class ItineraryItemForm(forms.Form):
             "timezone": item.timezone,
             "starts": item.starts_at.astimezone(zone).replace(tzinfo=None),
             "ends": item.ends_at.astimezone(zone).replace(tzinfo=None),
+            "is_outside_visit": item.is_outside_visit,
             "counterparts": item.counterparts,
             "notes": item.notes,
             "attendees": [member.pk for member in item.attendees.all()],

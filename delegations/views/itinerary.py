@@ -69,8 +69,7 @@ def _managed_item(request: AuthenticatedHttpRequest, pk: int) -> ItineraryItem:
 
 def _itinerary_items(visit: Visit) -> list[ItineraryItem]:
     return list(
-        ItineraryItem.objects.active()
-        .filter(visit=visit)
+        visit.itinerary.active()  # each item knows its visit (whose dates it is checked against)
         .select_related("site")
         .prefetch_related("attendees")
         .order_by("starts_at", "pk")
@@ -130,6 +129,7 @@ def _itinerary_row(
         "attendees": ", ".join(member.name for member in item.attendees.all()),
         "notes": item.notes if internal else "",
         "clashes": row.clashes if internal else [],
+        "outside_visit": row.outside_visit,
         "edit_url": (
             reverse("delegations:itinerary-item-update", args=[item.pk]) if can_manage else ""
         ),
@@ -142,11 +142,10 @@ def itinerary_context(
     """The itinerary by local day, ready to show (times already in each place's own zone)."""
     days = []
     for day, rows in selectors.itinerary_days(items):
-        number = (day - visit.starts_on).days + 1 if visit.starts_on else None
         days.append(
             {
                 "date": day,
-                "number": number if number is not None and number >= 1 else None,
+                "label": selectors.itinerary_day_label(visit, day),
                 "rows": [_itinerary_row(r, internal=internal, can_manage=can_manage) for r in rows],
             }
         )
@@ -227,6 +226,7 @@ class _ItineraryItemFormView(VisitPagesMixin, View):
             counterparts=cleaned["counterparts"],
             notes=cleaned["notes"],
             attendees=list(cleaned["attendees"]),
+            is_outside_visit=cleaned["is_outside_visit"],
         )
 
 

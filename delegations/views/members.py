@@ -54,6 +54,7 @@ def _member_rows(readiness: selectors.VisitReadiness) -> list[dict[str, Any]]:
                         "key": check.key,
                         "label": check.label,
                         "ok": check.ok,
+                        "state": check.state,
                         "detail": check.detail,
                         "on": getattr(member, CHECK_DATES[check.key], None),
                     }

@@ -46,6 +46,15 @@ class StatusIndicatorSerializer(serializers.Serializer):
         max_value=100,
         help_text="How far the latest value is from baseline to target (0–100); null without a value.",
     )
+    target_met = serializers.BooleanField(
+        allow_null=True,
+        help_text="Whether the latest value meets the target: at least it when `direction` is "
+        '"increase", at most it when "decrease"; null without a value.',
+    )
+    reading = serializers.CharField(
+        help_text='The latest value against the target in words ("24 months against a target '
+        'of at most 6 months: not met yet"); empty without a value.',
+    )
 
 
 class StatusObjectiveSerializer(serializers.Serializer):

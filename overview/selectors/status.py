@@ -59,6 +59,28 @@ class IndicatorStatus:
     latest_period_end_on: dt.date | None
     percent: int | None
 
+    @property
+    def target_met(self) -> bool | None:
+        """Whether the latest value meets the target (`Indicator.target_met_by`)."""
+        return Indicator.target_met_by(
+            direction=self.direction, target=self.target, actual=self.latest_actual
+        )
+
+    @property
+    def target_text(self) -> str:
+        """The target as a bound, "at most 6 months" (`Indicator.target_text`)."""
+        return Indicator.target_text(direction=self.direction, target=self.target, unit=self.unit)
+
+    @property
+    def reading(self) -> str:
+        """The latest value against the target in words (`Indicator.reading`)."""
+        return Indicator.reading(
+            direction=self.direction,
+            target=self.target,
+            unit=self.unit,
+            actual=self.latest_actual,
+        )
+
 
 @dataclass(frozen=True)
 class ObjectiveStatus:

@@ -165,9 +165,11 @@ def test_the_edit_conflict_page_passes_the_accessibility_check_and_keeps_both_te
     log_in(page, "nih_expert", PASSWORD)
     page.goto(reverse("collaboration:recommendation-update", args=[worked_on.pk]))
     page.get_by_label("Recommendation", exact=True).fill("Screen carriers in Quetta.")
+    page.get_by_label("What changed").fill("Quetta")
     # meanwhile, another expert saves first
     area = worked_on.priority_areas.get()
     recommendation_update(
+        note="Edited",
         recommendation=worked_on,
         actor=nih_expert2,
         expected_version=worked_on.version,

@@ -81,7 +81,8 @@ def _act(action, client, records):
             {"title": "Gene bank", "priority_areas": [records["area"].slug]},
         )
     if action == "update":
-        return client.patch(detail_url(draft), {"title": "Edited"}, **if_match(draft))
+        return client.patch(detail_url(draft), {"title": "Edited", "note": "Title"},
+                            **if_match(draft))  # fmt: skip
     if action == "endorse":
         return client.post(transitions_url(in_review), {"transition": "endorse"},
                            **if_match(in_review))  # fmt: skip
@@ -406,7 +407,7 @@ def test_put_replaces_the_content(api_as, team, nih_expert):
 
     response = api_as(nih_expert).put(
         detail_url(recommendation),
-        {"title": "Replaced", "priority_areas": ["cancer-research"]},
+        {"title": "Replaced", "priority_areas": ["cancer-research"], "note": "Rewritten"},
         HTTP_IF_MATCH='"1"',
     )
 
@@ -423,7 +424,7 @@ def test_put_without_the_required_fields_is_400(api_as, team, nih_expert):
                                       HTTP_IF_MATCH='"1"')  # fmt: skip
 
     assert response.status_code == 400
-    assert set(response.json()["error"]["fields"]) == {"title", "priority_areas"}
+    assert set(response.json()["error"]["fields"]) == {"title", "priority_areas", "note"}
     recommendation.refresh_from_db()
     assert recommendation.title == "Kept"
 
@@ -436,7 +437,7 @@ def test_two_editors_the_second_gets_412_and_the_first_edit_stays(api_as, team, 
     etag_second = second.get(detail_url(recommendation))["ETag"]
     assert etag_first == etag_second == '"1"'
 
-    ok = first.patch(detail_url(recommendation), {"body": "First writer."},
+    ok = first.patch(detail_url(recommendation), {"body": "First writer.", "note": "Body"},
                      HTTP_IF_MATCH=etag_first)  # fmt: skip
     late = second.patch(detail_url(recommendation), {"body": "Second writer."},
                         HTTP_IF_MATCH=etag_second)  # fmt: skip
@@ -479,7 +480,8 @@ def test_editing_outside_draft_or_returned_is_409(api_as, team, nih_expert):
 def test_a_returned_recommendation_can_be_edited(api_as, team, nih_expert):
     recommendation = RecommendationFactory(returned=True)
 
-    response = api_as(nih_expert).patch(detail_url(recommendation), {"title": "Revised"},
+    response = api_as(nih_expert).patch(detail_url(recommendation),
+                                        {"title": "Revised", "note": "As asked"},
                                         HTTP_IF_MATCH='"1"')  # fmt: skip
 
     assert response.status_code == 200
@@ -707,7 +709,7 @@ def test_diff_returns_the_exact_word_operations(api_as, ministry, two_versions):
     ]
     assert body["fields"]["title"] == [{"op": "equal", "text": "Carrier screening"}]
     assert body["fields"]["risks"] == []
-    assert set(body["fields"]) == set(Recommendation.TEXT_FIELDS)
+    assert set(body["fields"]) == set(Recommendation.VERSIONED_FIELDS)
 
 
 @pytest.mark.parametrize(

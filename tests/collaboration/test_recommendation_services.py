@@ -99,11 +99,13 @@ def test_the_second_of_two_concurrent_edits_is_refused_and_the_first_is_kept(
     both_read = recommendation.version
 
     recommendation_update(
+        note="Edited",
         recommendation=recommendation, actor=nih_expert, expected_version=both_read,
         data=_data(area=area, body="First writer's text."),
     )  # fmt: skip
     with pytest.raises(StaleVersion) as error:
         recommendation_update(
+            note="Edited",
             recommendation=recommendation, actor=nih_expert2, expected_version=both_read,
             data=_data(area=area, body="Second writer's text."),
         )  # fmt: skip
@@ -120,6 +122,7 @@ def test_editing_outside_draft_or_returned_is_refused(team, nih_expert, status):
 
     with pytest.raises(Conflict, match="Only drafts"):
         recommendation_update(
+            note="Edited",
             recommendation=recommendation, actor=nih_expert, expected_version=1,
             data=_data(area=recommendation.priority_areas.get(), body="Changed"),
         )  # fmt: skip
@@ -132,6 +135,7 @@ def test_a_returned_recommendation_can_be_revised(team, nih_expert):
     recommendation = RecommendationFactory(returned=True)
 
     edited = recommendation_update(
+        note="Edited",
         recommendation=recommendation, actor=nih_expert, expected_version=1,
         data=_data(area=recommendation.priority_areas.get(), body="Revised as asked."),
     )  # fmt: skip
@@ -146,6 +150,7 @@ def test_only_team_members_edit(team, persona, who):
 
     with pytest.raises(PermissionDenied):
         recommendation_update(
+            note="Edited",
             recommendation=recommendation, actor=persona(who), expected_version=1,
             data=_data(area=recommendation.priority_areas.get()),
         )  # fmt: skip
@@ -157,6 +162,7 @@ def test_diff_between_two_versions_is_word_level(team, nih_expert):
         data=_data(body="Screen couples in five districts."),
     )  # fmt: skip
     recommendation_update(
+        note="Edited",
         recommendation=recommendation, actor=nih_expert, expected_version=1,
         data=_data(area=recommendation.priority_areas.get(), body="Screen couples in ten districts first."),
     )  # fmt: skip
@@ -244,7 +250,11 @@ def test_priority_areas_of_two_programmes_are_refused_on_create_and_edit(team, n
     recommendation = recommendation_create(actor=nih_expert, data=_data(area=ours))
     with pytest.raises(ValidationError):
         recommendation_update(
-            recommendation=recommendation, actor=nih_expert, expected_version=1, data=mixed
+            note="Edited",
+            recommendation=recommendation,
+            actor=nih_expert,
+            expected_version=1,
+            data=mixed,
         )
     recommendation.refresh_from_db()
     assert (recommendation.version, list(recommendation.priority_areas.all())) == (1, [ours])
@@ -265,6 +275,7 @@ def test_an_edit_moving_every_area_to_another_programme_moves_the_recommendation
     area = PriorityAreaFactory(programme=other)
 
     edited = recommendation_update(
+        note="Edited",
         recommendation=recommendation, actor=nih_expert, expected_version=1,
         data=_data(area=area),
     )  # fmt: skip

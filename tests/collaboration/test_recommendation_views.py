@@ -68,6 +68,7 @@ def form_data(area, **overrides):
         "estimated_cost_pkr": "12500000",
         "timeline": "Two years.",
         "risks": "Stigma.",
+        "note": "Edited",  # what changed (edits only; the new-recommendation form has no note)
     }
     data.update(overrides)
     return data

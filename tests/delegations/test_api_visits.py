@@ -80,10 +80,10 @@ def full_visit(ministry):
         organisation="MoNHSR&C",
         passport_expires_on=dt.date(2030, 1, 1),
         visa_applied_on=dt.date(2026, 12, 1),
-        visa_issued_on=dt.date(2026, 12, 10),
-        travel_approval_on=dt.date(2026, 12, 11),
-        tickets_issued_on=dt.date(2026, 12, 12),
-        insurance_on=dt.date(2026, 12, 13),
+        visa_issued_on=dt.date(2026, 11, 10),  # dates already past: steps done
+        travel_approval_on=dt.date(2026, 11, 11),
+        tickets_issued_on=dt.date(2026, 11, 12),
+        insurance_on=dt.date(2026, 11, 13),
     )
     area = PriorityAreaFactory(slug="thalassemia", name="Thalassemia")
     recommendation = RecommendationFactory(priority_areas=[area])

@@ -704,9 +704,9 @@ def test_readiness_page_flags_a_passport_expiring_five_months_after_return(clien
     visit = VisitFactory(ends_on=dt.date(2027, 1, 15))
     DelegationMemberFactory(
         visit=visit, name="Dr Farah Khan", role="head", passport_expires_on=dt.date(2027, 6, 15),
-        visa_applied_on=dt.date(2026, 12, 1), visa_issued_on=dt.date(2026, 12, 5),
-        travel_approval_on=dt.date(2026, 12, 1), tickets_issued_on=dt.date(2026, 12, 2),
-        insurance_on=dt.date(2026, 12, 2),
+        visa_applied_on=dt.date(2026, 11, 1), visa_issued_on=dt.date(2026, 11, 5),
+        travel_approval_on=dt.date(2026, 11, 1), tickets_issued_on=dt.date(2026, 11, 2),
+        insurance_on=dt.date(2026, 11, 2),
     )  # fmt: skip
     client.force_login(nih_expert)
 

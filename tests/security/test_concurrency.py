@@ -72,7 +72,9 @@ def test_fifty_simultaneous_updates_with_one_etag_give_one_success_and_49_412(te
         client.credentials(HTTP_AUTHORIZATION=f"Token {keys[i % len(keys)]}")
         try:
             barrier.wait(timeout=60)
-            response = client.patch(url, {"title": f"Edit {i}"}, HTTP_IF_MATCH='"1"')
+            response = client.patch(
+                url, {"title": f"Edit {i}", "note": "Title"}, HTTP_IF_MATCH='"1"'
+            )
             with lock:
                 statuses.append(response.status_code)
         finally:
