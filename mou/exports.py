@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.pdf import html_to_pdf
+
 from .models import ClauseSnapshot, Mou, MouVersion
 
 # Word's usual Chinese typeface; the document names it for East Asian text only.
@@ -31,8 +33,6 @@ def _clauses(version: MouVersion) -> list[ClauseSnapshot]:
 
 def version_pdf(version: MouVersion) -> bytes:
     """The version in English and Chinese side by side (one version: built in the request)."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "mou/export_pdf.html",
         {
@@ -42,8 +42,7 @@ def version_pdf(version: MouVersion) -> bytes:
             "generated_at": timezone.localtime(),
         },
     )
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    return pdf
+    return html_to_pdf(html)
 
 
 def _mark_chinese(run: Any) -> None:
