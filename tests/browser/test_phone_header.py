@@ -109,3 +109,28 @@ def test_without_javascript_the_menu_is_open_and_the_language_still_changes(
     # then: the portal is in Chinese and remembers it
     expect(phone.locator("html")).to_have_attribute("lang", "zh-hans")
     assert User.objects.get(username="ministry").preferred_language == "zh-hans"
+
+
+def test_a_wide_table_scrolls_in_a_named_region_the_keyboard_reaches(phone, ministry, settings):
+    # given: BGI's sites, a table wider than a phone
+    from tests.factories import SiteFactory
+
+    SiteFactory(name="China National GeneBank", city="Shenzhen")
+    SiteFactory(name="BGI Wuhan", city="Wuhan")
+    log_in(phone, "ministry", PASSWORD)
+
+    # when: they open the list on the phone
+    phone.goto("/delegations/sites/")
+
+    # then: the page itself is no wider than the screen; the table scrolls inside a region named
+    # after its caption, which Tab reaches
+    assert page_width(phone) <= PHONE["width"]
+    region = phone.get_by_role("region", name="2 sites")
+    expect(region).to_have_attribute("tabindex", "0")
+    assert region.evaluate("box => box.scrollWidth > box.clientWidth")
+    for _ in range(40):
+        phone.keyboard.press("Tab")
+        if region.evaluate("box => box === document.activeElement"):
+            break
+    else:
+        pytest.fail("Tab never reached the table's scrolling region")
