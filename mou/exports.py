@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.pdf import html_to_pdf
+
 from .models import ClauseSnapshot, Mou, MouVersion
 from .workflows import SIGNED_STATUSES
 
@@ -51,8 +53,6 @@ def _clauses(version: MouVersion) -> list[ClauseSnapshot]:
 
 def version_pdf(version: MouVersion) -> bytes:
     """The version in English and Chinese side by side (one version: built in the request)."""
-    from weasyprint import HTML
-
     html = render_to_string(
         "mou/export_pdf.html",
         {
@@ -65,8 +65,7 @@ def version_pdf(version: MouVersion) -> bytes:
             "override": version.out_of_step_override,
         },
     )
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    return pdf
+    return html_to_pdf(html)
 
 
 def _mark_chinese(run: Any) -> None:

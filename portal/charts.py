@@ -20,6 +20,9 @@ BAR_FILL = "#0b5394"  # 7.6:1
 TRACK_FILL = "#e9ecef"
 TRACK_STROKE = "#6c757d"  # 4.7:1: the empty track stays visible
 TEXT_FILL = "#212529"  # 15.4:1
+# The Urdu face first (its unicode-range keeps it to Arabic script): a system face with partial
+# Arabic would draw Urdu letters such as ہ as boxes and break the joining of a word.
+CHART_FONTS = "'Noto Naskh Arabic', 'DejaVu Sans', system-ui, 'Noto Sans CJK SC', sans-serif"
 MUTED_TEXT_FILL = "#595959"  # 7.0:1
 
 _ids = itertools.count(1)
@@ -107,7 +110,7 @@ def bar_chart_svg(*, bars: list[tuple[str, float]], title: str, width: int = 480
     ]
     if not rows:
         parts.append(
-            f'<text x="0" y="{top + 15}" font-size="13" font-family="sans-serif" '
+            f'<text x="0" y="{top + 15}" font-size="13" font-family="{CHART_FONTS}" '
             f'fill="{MUTED_TEXT_FILL}">{escape(_("No data yet."))}</text>'
         )
     for index, (label, value) in enumerate(rows):
@@ -116,7 +119,7 @@ def bar_chart_svg(*, bars: list[tuple[str, float]], title: str, width: int = 480
         bar = track * value / largest if largest else 0.0
         parts.append(
             f'<text x="{label_width - 6}" y="{_number(text_y)}" text-anchor="end" font-size="13" '
-            f'font-family="sans-serif" fill="{TEXT_FILL}">{escape(label)}</text>'
+            f'font-family="{CHART_FONTS}" fill="{TEXT_FILL}">{escape(label)}</text>'
         )
         parts.append(
             f'<rect x="{label_width}" y="{y}" width="{track}" height="{row_height}" '
@@ -129,7 +132,7 @@ def bar_chart_svg(*, bars: list[tuple[str, float]], title: str, width: int = 480
             )
         parts.append(
             f'<text x="{label_width + track + 6}" y="{_number(text_y)}" font-size="13" '
-            f'font-family="sans-serif" fill="{TEXT_FILL}">{escape(_number(value))}</text>'
+            f'font-family="{CHART_FONTS}" fill="{TEXT_FILL}">{escape(_number(value))}</text>'
         )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every interpolated text is escaped above

@@ -26,6 +26,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from overview.selectors import ProgrammeStatus
+from portal import pdf
 from portal.charts import bar_chart_svg, progress_bar_svg
 from portal.exports import spreadsheet_safe
 
@@ -61,14 +62,9 @@ def render_report(report: Report) -> bytes:
 
 def html_to_pdf(html: str) -> bytes:
     """Render HTML with the reports' print stylesheet to PDF bytes (no network access)."""
-    from weasyprint import CSS, HTML
+    from weasyprint import CSS
 
-    stylesheet = CSS(string=render_to_string("reports/report_pdf.css"))
-
-    def no_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        raise ValueError(f"Reports load no external resources: {url}")
-
-    return HTML(string=html, url_fetcher=no_fetch).write_pdf(stylesheets=[stylesheet])
+    return pdf.html_to_pdf(html, [CSS(string=render_to_string("reports/report_pdf.css"))])
 
 
 def _header_context(report: Report) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from django.views.generic import ListView
 
 from portal.exceptions import DomainError, StaleVersion
 from portal.pages import STALE_EDIT_MESSAGE, put_errors_on_form
+from portal.pdf import html_to_pdf
 from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
 
@@ -359,8 +360,6 @@ class MemberCalendarView(VisitPagesMixin, View):
 
 def briefing_pack_pdf(visit: Visit) -> bytes:
     """The visit's briefing pack as a PDF (one visit: small enough to build in the request)."""
-    from weasyprint import HTML
-
     items = list(visit.itinerary.active())
     site_ids = {item.site_id for item in items if item.site_id}
     sites = list(
@@ -377,8 +376,7 @@ def briefing_pack_pdf(visit: Visit) -> bytes:
         "generated_at": timezone.localtime(),
     }
     html = render_to_string("delegations/briefing_pack.html", context)
-    pdf: bytes = HTML(string=html, base_url=None).write_pdf()
-    return pdf
+    return html_to_pdf(html)
 
 
 class VisitBriefingPackView(VisitPagesMixin, View):
