@@ -93,13 +93,6 @@ def format_pkr(value: Any) -> str:
     return _("PKR %(amount)s") % {"amount": format_number(value, decimal_places=2)}
 
 
-def format_percent(value: Any) -> str:
-    """A percentage: "45%" (whole numbers as the portal measures progress)."""
-    if _decimal(value) is None:
-        return ""
-    return _("%(number)s%%") % {"number": format_number(value)}
-
-
 # Spreadsheets: real cells with a number format of the report's language --------------------------
 
 #: Number formats of .xlsx cells (the spreadsheet program shows its own separators).
@@ -166,8 +159,12 @@ _BLOCKS = {
     "p", "div", "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
     "table", "thead", "tbody", "tr", "dl", "dt", "dd", "hr",
 }  # fmt: skip
-# Emphasis markers a cut-off fragment can leave unpaired ("…the **seven districts").
-_STRAY_MARKERS = re.compile(r"(?<![\w*])\*{1,3}(?=\w)|(?<=\w)\*{1,3}(?![\w*])|(?<!\w)_{2,3}|_{2,3}(?!\w)")
+# Emphasis markers a cut-off fragment can leave unpaired ("…the **seven districts"); a word is
+# also a private-use character (callers' own markers, as the search's highlight).
+_WORD = r"[\w\ue000-\uf8ff]"
+_STRAY_MARKERS = re.compile(
+    rf"(?<![\w*])\*{{1,3}}(?={_WORD})|(?<={_WORD})\*{{1,3}}(?![\w*])|(?<!\w)_{{2,3}}|_{{2,3}}(?!\w)"
+)
 
 
 _LIST_ITEM = re.compile(r"(- |\d+\. )")

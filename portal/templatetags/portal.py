@@ -16,7 +16,6 @@ from portal.formatting import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     format_number,
-    format_percent,
     format_pkr,
     markdown_to_text,
     render_markdown,
@@ -56,12 +55,6 @@ def number_filter(value: Any, decimal_places: int | None = None) -> str:
 def pkr_filter(value: Any) -> str:
     """An amount in rupees: "PKR 1,200.00"."""
     return format_pkr(value)
-
-
-@register.filter(name="percent")
-def percent_filter(value: Any) -> str:
-    """A percentage: "45%"."""
-    return format_percent(value)
 
 
 @register.filter
