@@ -51,13 +51,6 @@ def format_datetime(value: dt.datetime | None, format_name: str = "DATETIME_FORM
     return formats.date_format(_local(value), format_name)
 
 
-def format_time(value: dt.time | dt.datetime | None) -> str:
-    """A time of day (local time for a datetime) in the active language: "15:24"."""
-    if value is None:
-        return ""
-    return formats.time_format(_local(value) if isinstance(value, dt.datetime) else value)
-
-
 # Numbers ---------------------------------------------------------------------------------------
 
 

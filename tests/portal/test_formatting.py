@@ -61,7 +61,7 @@ def test_numbers_and_rupees_have_thousands_separators(language):
         assert format_number(Decimal("20000.00")) == "20,000"
         assert format_number(Decimal("1200.5")) == "1,200.5"
         assert format_number(1200, 2) == "1,200.00"
-        assert format_pkr(Decimal("1200")).endswith("1,200.00")
+        assert "1,200.00" in format_pkr(Decimal("1200"))
         assert (
             Template("{% load portal %}{{ n|number }} {{ n|pkr }}")
             .render(Context({"n": Decimal("20000.00")}))
