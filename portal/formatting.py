@@ -128,7 +128,7 @@ def render_markdown(text: str | None) -> str:
 
     The one renderer of Markdown: pages, PDFs (WeasyPrint) and the HTML part of e-mails."""
     rendered = markdown_lib.markdown(
-        text or "", extensions=["extra", "sane_lists"], output_format="html"
+        text or "", extensions=["extra", "sane_lists", "nl2br"], output_format="html"
     )
     return nh3.clean(
         rendered,
@@ -161,6 +161,9 @@ _STRAY_MARKERS = re.compile(
 
 
 _LIST_ITEM = re.compile(r"(- |\d+\. )")
+# A <br>: one new line, whatever white space the HTML has after it.
+_LINE_BREAK = "\u2028"
+_LINE_BREAK_AND_SPACE = re.compile(r"\u2028[ \t]*\n?")
 
 
 class _TextCollector(HTMLParser):
@@ -184,7 +187,7 @@ class _TextCollector(HTMLParser):
             if number:
                 self._lists[-1] += 1
         elif tag == "br":
-            self.parts.append("\n")
+            self.parts.append(_LINE_BREAK)
         elif tag in {"td", "th"}:
             self.parts.append(" ")
         elif tag == "a":
@@ -216,7 +219,7 @@ def markdown_to_text(text: str | None, *, single_line: bool = False, links: bool
     collector = _TextCollector(links=links)
     collector.feed(render_markdown(text))
     collector.close()
-    plain = html.unescape("".join(collector.parts))
+    plain = _LINE_BREAK_AND_SPACE.sub("\n", html.unescape("".join(collector.parts)))
     plain = _STRAY_MARKERS.sub("", plain)
     if single_line:
         return " ".join(plain.split())
