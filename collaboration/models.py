@@ -10,13 +10,13 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
-from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.formatting import format_number
 from portal.models import ArchivableModel, TimeStampedModel, TransitionLogBase, VersionedModel
 from portal.querysets import ArchivableQuerySet
 
@@ -180,7 +180,7 @@ class Indicator(TimeStampedModel, ArchivableModel):
     @classmethod
     def target_text(cls, *, direction: str, target: Decimal, unit: str) -> str:
         """The target as a bound: "at most 6 months" (lower is better), "at least 30 clinics"."""
-        values = {"target": floatformat(target, "-2"), "unit": unit}
+        values = {"target": format_number(target), "unit": unit}
         if direction == cls.Direction.DECREASE:
             return gettext("at most %(target)s %(unit)s") % values
         return gettext("at least %(target)s %(unit)s") % values
@@ -193,7 +193,7 @@ class Indicator(TimeStampedModel, ArchivableModel):
         if met is None:
             return ""
         values = {
-            "actual": floatformat(actual, "-2"),
+            "actual": format_number(actual),
             "unit": unit,
             "target": cls.target_text(direction=direction, target=target, unit=unit),
         }

@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from portal.formatting import format_date
 from portal.recording import add_months
 from portal.reminders import scope_through
 
@@ -132,7 +133,7 @@ def member_readiness(
             else _(
                 "Passport expires on %(expiry)s; it must be valid until %(needed)s (six months after return)."
             )
-            % {"expiry": member.passport_expires_on.isoformat(), "needed": needed.isoformat()}
+            % {"expiry": format_date(member.passport_expires_on), "needed": format_date(needed)}
         )
         checks.append(Check("passport", _LABELS["passport"], ok, detail, done if ok else missing))
     for code, done_on in (

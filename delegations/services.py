@@ -23,6 +23,7 @@ from collaboration.services import (
 )
 from portal.caching import data_changed
 from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
+from portal.formatting import format_date
 from portal.recording import require as _require
 from portal.recording import save_recorded as _save
 from portal.uploads import validate_pdf
@@ -157,7 +158,7 @@ def visit_record_invitation(
     validate_pdf(letter, field="invitation_letter")
     moved: Visit = VISIT_FLOW.apply(
         visit, "record_invitation", actor=actor, expected_version=expected_version,
-        comment=_("Invitation %(ref)s received on %(day)s.") % {"ref": reference, "day": received_on},
+        comment=_("Invitation %(ref)s received on %(day)s.") % {"ref": reference, "day": format_date(received_on)},
     )  # fmt: skip
     moved.invitation_received_on = received_on
     moved.invitation_reference = reference

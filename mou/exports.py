@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from portal.formatting import format_date
 from portal.pdf import html_to_pdf
 
 from .models import ClauseSnapshot, Mou, MouVersion
@@ -130,7 +131,7 @@ def version_docx(version: MouVersion) -> bytes:
         _mark_chinese(document.add_heading(mou.title_zh, level=1).runs[0])
     facts = _("Version %(n)s") % {"n": version.number}
     published = timezone.localtime(version.created_at).date()
-    facts += " · " + _("published on %(day)s") % {"day": published.isoformat()}
+    facts += " · " + _("published on %(day)s") % {"day": format_date(published)}
     if version.note:
         facts += " · " + version.note
     document.add_paragraph(facts)

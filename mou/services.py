@@ -17,6 +17,7 @@ from collaboration.models import Programme, Recommendation
 from portal import policies as roles
 from portal.caching import data_changed
 from portal.exceptions import Conflict, DomainError, StaleVersion, TransitionNotAllowed
+from portal.formatting import format_date
 from portal.recording import add_months as _add_months
 from portal.recording import require as _require
 from portal.recording import save_recorded as _save
@@ -577,7 +578,7 @@ def signature_record(
     )
     if not declined and not locked.is_witness and not pending_after:
         MOU_FLOW.apply(mou, "mark_signed", actor=actor,
-                       comment=_("All parties signed; last signature recorded on %(day)s.") % {"day": signed_on})  # fmt: skip
+                       comment=_("All parties signed; last signature recorded on %(day)s.") % {"day": format_date(signed_on)})  # fmt: skip
     return locked
 
 

@@ -29,13 +29,19 @@ from overview.selectors import ProgrammeStatus
 from portal import pdf
 from portal.charts import bar_chart_svg, progress_bar_svg
 from portal.exports import spreadsheet_safe
+from portal.formatting import (
+    SPREADSHEET_DECIMAL_FORMAT,
+    spreadsheet_date_format,
+    spreadsheet_datetime_format,
+)
 
 from . import selectors
 from .models import Report
 
-DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
-DECIMAL_FORMAT = "#,##0.00"
+# Cell number formats: dates in the report's language (portal/formats/), numbers grouped.
+DATE_FORMAT = spreadsheet_date_format
+DATETIME_FORMAT = spreadsheet_datetime_format
+DECIMAL_FORMAT = SPREADSHEET_DECIMAL_FORMAT
 HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
@@ -154,11 +160,12 @@ def action_items_pdf(
 
 @dataclass(frozen=True)
 class Column:
-    """One spreadsheet column: its header, width (characters) and cell number format."""
+    """One spreadsheet column: its header, width (characters) and cell number format (a
+    format, or a function of the active language giving one, as for dates)."""
 
     header: str
     width: int = 14
-    number_format: str | None = None
+    number_format: str | Callable[[], str] | None = None
 
 
 def _cell_value(value: Any) -> Any:
@@ -189,9 +196,12 @@ def write_sheet(
     for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = column.width
-        if column.number_format:
+        number_format = column.number_format
+        if callable(number_format):
+            number_format = number_format()
+        if number_format:
             for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = column.number_format
+                cell.number_format = number_format
     sheet.freeze_panes = "A2"
     if count:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"

@@ -54,6 +54,7 @@ from delegations import policies as visit_policies
 from delegations.models import Visit
 from mou.models import Clause, ClauseSnapshot, Mou, MouVersion
 from portal import policies as roles
+from portal.formatting import markdown_to_text
 
 # The shortest query worth running, and how many hits each kind shows on the overview.
 MIN_QUERY_LENGTH = 2
@@ -66,6 +67,10 @@ CONFIG = "english"
 # Markers PostgreSQL puts around matches; the text is escaped before they become <mark>.
 _START = "\x02"
 _STOP = "\x03"
+# The same markers while the snippet's Markdown is turned into plain text (the Markdown library
+# uses the two control characters above itself).
+_TEXT_START = "\ue000"
+_TEXT_STOP = "\ue001"
 _CJK_CHARACTERS = r"\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _CJK = re.compile(f"[{_CJK_CHARACTERS}]")
 #: `is_too_short`'s rule as a pattern for the API schema: two characters that are not spaces,
@@ -300,8 +305,9 @@ def _icontains(fields: Sequence[str], terms: Sequence[str]) -> Q:
 
 
 def _excerpt(texts: Sequence[str], terms: Sequence[str]) -> SafeString:
-    """An escaped excerpt around the first match, with every match in <mark>."""
-    text = " … ".join(t for t in texts if t)
+    """An escaped excerpt of the texts' plain text (Markdown markup stripped) around the first
+    match, with every match in <mark>."""
+    text = " … ".join(markdown_to_text(t, single_line=True) for t in texts if t)
     if not text:
         return mark_safe("")
     pattern = (
@@ -326,9 +332,11 @@ def _excerpt(texts: Sequence[str], terms: Sequence[str]) -> SafeString:
 
 
 def _headline(raw: str | None) -> SafeString:
-    """PostgreSQL's headline, escaped, with its match markers turned into <mark>."""
-    text = escape(raw or "")
-    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+    """PostgreSQL's headline as plain text (Markdown markup stripped), escaped, with its match
+    markers turned into <mark>."""
+    marked = (raw or "").replace(_START, _TEXT_START).replace(_STOP, _TEXT_STOP)
+    text = escape(markdown_to_text(marked, single_line=True))
+    return mark_safe(text.replace(_TEXT_START, "<mark>").replace(_TEXT_STOP, "</mark>"))  # noqa: S308
 
 
 def _uses_full_text(queryset: QuerySet[Any], query: str) -> bool:

@@ -17,7 +17,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -25,6 +24,7 @@ from django.views.generic import ListView
 
 from portal.caching import CachedContentMixin
 from portal.exceptions import DomainError, StaleVersion
+from portal.formatting import format_pkr
 from portal.pages import STALE_STEP_MESSAGE, WorkflowTransitionView, crumbs
 from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
@@ -104,10 +104,8 @@ def visible_recommendation(request: AuthenticatedHttpRequest, pk: int) -> Recomm
 
 
 def format_cost(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    places = 0 if value == value.to_integral_value() else 2
-    return "PKR " + number_format(value, decimal_pos=places, force_grouping=True)
+    """The estimated cost as the portal writes PKR amounts ("PKR 1,200.00")."""
+    return format_pkr(value)
 
 
 def _status_display(value: str) -> str:

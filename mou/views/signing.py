@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from portal.formatting import format_date
 from portal.pages import Confirmation, PolicyRequiredMixin, ask_first, is_confirmed
 from portal.recording import require
 from portal.types import AuthenticatedHttpRequest
@@ -272,7 +273,7 @@ class SignatureRecordView(MouInternalsMixin, View):
                     _("Signature of %(name)s recorded (%(day)s, %(place)s).")
                     % {
                         "name": recorded.name,
-                        "day": recorded.signed_on,
+                        "day": format_date(recorded.signed_on),
                         "place": recorded.place or "—",
                     },
                 )
@@ -423,7 +424,7 @@ class EntryIntoForceView(_SigningStepFormView):
             messages.success(
                 request,
                 _("The MoU is in force from %(start)s. It expires, unless renewed, on %(end)s.")
-                % {"start": moved.effective_on, "end": moved.expires_on},
+                % {"start": format_date(moved.effective_on), "end": format_date(moved.expires_on)},
             )
             return redirect("mou:signing", pk=mou.pk)
 

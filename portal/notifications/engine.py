@@ -13,10 +13,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ..formatting import format_date
 from ..models import Notification, ReminderDelivery, User
 from ..reminders import DueItem, ReminderKind, applicable_offset, escalation_offset
 from ..reminders import registry as reminder_registry
@@ -30,7 +31,7 @@ from .sending import reminders_deliver_pending
 def due_phrase(due_on: date, today: date) -> str:
     """ "Due in 3 days", "Due today", "Overdue by 2 days" (in the active language)."""
     days = (due_on - today).days
-    when = formats.date_format(due_on, "DATE_FORMAT")
+    when = format_date(due_on)
     if days > 1:
         return ngettext(
             "Due in %(days)s day, on %(date)s.", "Due in %(days)s days, on %(date)s.", days

@@ -1,38 +1,60 @@
-"""Template helpers: Markdown rendered safely, and small display helpers (the pager's pages)."""
+"""The portal's template filters, in one module: Markdown rendered safely or as plain text,
+numbers and PKR amounts in the active language, and the pager's pages.
 
-import markdown as markdown_lib
-import nh3
+Dates use Django's `date` filter with a named format (`|date:"DATE_FORMAT"`, `"DATETIME_FORMAT"`,
+`"TIME_FORMAT"`, `"MONTH_DAY_FORMAT"`): the formats are set per language in `portal/formats/`.
+The filters are thin: the rules live in `portal.formatting`, which Python code calls as well.
+"""
+
+from typing import Any
+
 from django import template
 from django.core.paginator import Page
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.formatting import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    format_number,
+    format_pkr,
+    markdown_to_text,
+    render_markdown,
+    render_markdown_inline,
+)
+
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "render_markdown"]
 
 register = template.Library()
 
-ALLOWED_TAGS = {
-    "p", "br", "hr", "strong", "em", "b", "i", "u", "s", "del", "ins", "sub", "sup", "code",
-    "pre", "blockquote", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "a", "table",
-    "thead", "tbody", "tr", "th", "td", "abbr", "dl", "dt", "dd",
-}  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}}
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML with everything not on the allow-list removed (scripts, handlers, styles)."""
-    html = markdown_lib.markdown(
-        text or "", extensions=["extra", "sane_lists"], output_format="html"
-    )
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer nofollow",
-    )
-
 
 @register.filter(name="markdown")
-def markdown_filter(text: str) -> str:
-    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 above
+def markdown_filter(text: str) -> SafeString:
+    """Markdown as sanitised HTML (pages, PDFs, the HTML part of e-mails)."""
+    return mark_safe(render_markdown(text))  # noqa: S308 - sanitised by nh3 in render_markdown
+
+
+@register.filter(name="markdown_inline")
+def markdown_inline_filter(text: str) -> SafeString:
+    """Markdown as sanitised HTML without the paragraph around a one-paragraph text."""
+    return mark_safe(render_markdown_inline(text))  # noqa: S308 - sanitised by nh3
+
+
+@register.filter(name="markdown_text")
+def markdown_text_filter(text: str, single_line: str = "") -> str:
+    """Markdown as plain text (e-mail text parts; `:"line"` for one line, as in snippets)."""
+    return markdown_to_text(text, single_line=bool(single_line), links=not single_line)
+
+
+@register.filter(name="number")
+def number_filter(value: Any, decimal_places: int | None = None) -> str:
+    """A number with the language's thousands separator: "20,000", "1,200.5"."""
+    return format_number(value, decimal_places)
+
+
+@register.filter(name="pkr")
+def pkr_filter(value: Any) -> str:
+    """An amount in rupees: "PKR 1,200.00"."""
+    return format_pkr(value)
 
 
 @register.filter

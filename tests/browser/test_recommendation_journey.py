@@ -54,7 +54,7 @@ def test_a_recommendation_goes_from_draft_to_approved_through_three_people(
     page.get_by_label("What changed").fill("Karachi added")
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_text("were saved as version 2")).to_be_visible()
-    expect(page.get_by_test_id("estimated-cost")).to_have_text("PKR 12,500,000")
+    expect(page.get_by_test_id("estimated-cost")).to_have_text("PKR 12,500,000.00")
 
     # and: sends it to team review
     page.get_by_role("button", name="Send to team review").click()

@@ -160,7 +160,7 @@ def test_item_page_shows_where_it_came_from_and_the_linked_record(client, nih_ex
     assert "Nominate experts" in html
     assert "<strong>two</strong>" in html
     assert nih_expert.display_name in html
-    assert "Dec. 20, 2026" in html
+    assert "20 Dec 2026" in html
     assert meeting.get_absolute_url() in html
     assert "Form the technical team" in html
     assert recommendation.get_absolute_url() in html

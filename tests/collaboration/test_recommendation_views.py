@@ -283,7 +283,7 @@ def test_detail_shows_every_field_with_markdown_cost_and_links(
     assert "<li>Year 1: pilot</li>" in html
     assert "Fewer births with thalassemia major." in html
     assert "Stigma around results." in html
-    assert "PKR 12,500,000" in html
+    assert "PKR 12,500,000.00" in html
     assert f'href="{reverse("collaboration:priority-area-detail", args=["thalassemia"])}"' in html
     assert "DNBSEQ sequencing" in html
     assert "F.No. 7-12/2026" in html

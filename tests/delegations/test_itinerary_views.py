@@ -13,13 +13,14 @@ import pytest
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from delegations.models import ItineraryItem
+from delegations.models import ItineraryItem, VisitObjective
 from delegations.services import ItineraryData, itinerary_item_add
 from tests.conftest import require_service
 from tests.factories import (
     CapabilityFactory,
     DelegationMemberFactory,
     ItineraryItemFactory,
+    PriorityAreaFactory,
     SiteFactory,
     VisitFactory,
 )
@@ -341,6 +342,25 @@ def test_the_briefing_pack_pdf_holds_the_itinerary_and_site_capabilities(
     assert "farah@nih.example" in text
     assert "09:00–11:00" in text
     assert "06:00–08:00" in text
+
+
+def test_the_briefing_pack_renders_markdown_and_the_portals_date_format(client, ministry, tmp_path):
+    visit = VisitFactory(purpose="Agree **the sample transfer** terms.")
+    VisitObjective.objects.create(
+        visit=visit, priority_area=PriorityAreaFactory(name="Biobanking"), text="Map *seven* sites."
+    )
+    add_item(visit, ministry, title="Lab tour", notes="Bring **passports**.\n\n- badge\n- gown")
+    client.force_login(ministry)
+
+    response = client.get(reverse("delegations:visit-briefing-pack", args=[visit.pk]))
+
+    text = pdf_text(response.content, tmp_path)
+    assert "Agree the sample transfer terms." in text
+    assert "Map seven sites." in text
+    assert "Bring passports." in text
+    assert "**" not in text
+    assert "*seven*" not in text
+    assert "10 Jan 2027 – 15 Jan 2027" in text  # the visit's dates, as every page shows dates
 
 
 # The editor ----------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def test_readiness_flags_a_passport_expiring_five_months_after_return():
     readiness = member_readiness(member, visit)
 
     assert [c.key for c in readiness.blockers] == ["passport"]
-    assert "must be valid until 2027-07-15" in readiness.blockers[0].detail
+    assert "must be valid until 15 Jul 2027" in readiness.blockers[0].detail
     member.passport_expires_on = dt.date(2027, 7, 15)
     assert member_readiness(member, visit).is_ready is True
 

@@ -716,9 +716,9 @@ def test_readiness_page_flags_a_passport_expiring_five_months_after_return(clien
     page = html_of(response)
     passport_cell = re.search(r'data-check="passport">(.*?)</td>', page, re.S).group(1)
     assert "Not valid long enough" in passport_cell
-    assert "must be valid until 2027-07-15" in passport_cell
+    assert "must be valid until 15 Jul 2027" in passport_cell
     blockers = re.search(r'data-testid="blockers">(.*?)</ul>', page, re.S).group(1)
-    assert "Dr Farah Khan: Passport expires on 2027-06-15" in blockers
+    assert "Dr Farah Khan: Passport expires on 15 Jun 2027" in blockers
     assert page.count("✓</span> Done") == 5
     assert "Add a member" not in page  # NIH reads, the ministry manages
 

@@ -373,7 +373,7 @@ def test_entering_into_force_shows_the_computed_expiry(client, ministry, approve
 
     mou.refresh_from_db()
     assert (mou.status, mou.expires_on) == (Mou.Status.IN_FORCE, dt.date(2032, 3, 31))
-    assert "It expires, unless renewed, on 2032-03-31." in html_of(response)
+    assert "It expires, unless renewed, on 31 Mar 2032." in html_of(response)
 
 
 def test_an_unsigned_mou_cannot_enter_into_force(client, ministry, approver):

@@ -219,6 +219,22 @@ def test_the_excerpt_fallback_escapes_and_marks():
     assert "<b>" not in snippet
 
 
+@pytest.mark.parametrize("query", [WORD, "斑马鱼"])
+def test_snippets_show_the_text_without_markdown_markup(client, ministry, query):
+    RecommendationFactory(
+        title="Models",
+        body=f"Use **{query} models** in the [sequencing lab](https://nih.example) for _x_ # 2",
+    )
+
+    body = _page(client, ministry, q=query).content.decode()
+
+    snippet = body.split("portal-search-snippet", 1)[1].split("</p>", 1)[0]
+    assert f"<mark>{query}</mark> models" in snippet
+    assert "sequencing lab" in snippet
+    assert "**" not in snippet
+    assert "](" not in snippet
+
+
 # The results page ---------------------------------------------------------------------------
 
 
