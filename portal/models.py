@@ -329,3 +329,19 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class ChangeStamp(models.Model):
+    """When a programme table last changed, and how many times (portal/freshness.py): what
+    conditional reads are answered from. One row per model label; moved after each commit
+    that wrote the table."""
+
+    label = models.CharField(_("table"), max_length=100, primary_key=True)
+    version = models.BigIntegerField(_("version"), default=0)
+    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("change stamp")
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.version}"
