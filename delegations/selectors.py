@@ -379,11 +379,11 @@ def visit_statuses(
     """Every unarchived visit the viewer may see (with `current_on`, only those under way or
     ahead on that day: `current_visits`), by departure, with its readiness in counts (a fixed
     number of queries)."""
-    visits = Visit.objects.visible_to(viewer).active()
+    shown: QuerySet[Visit] = Visit.objects.visible_to(viewer).active()
     if current_on is not None:
-        visits = current_visits(visits, current_on)
+        shown = current_visits(shown, current_on)
     visits = (
-        visits.annotate(
+        shown.annotate(
             logistics_total=Count("logistics", distinct=True),
             logistics_done=Count(
                 "logistics", filter=Q(logistics__done_on__isnull=False), distinct=True

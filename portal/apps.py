@@ -21,8 +21,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import security  # noqa: F401 - connects the login and deactivation receivers
-        from .freshness import connect_stamps
+        from .freshness import connect_stamps, ensure_stamps
 
         connect_stamps()
 
         post_migrate.connect(ensure_role_groups, sender=self)
+        post_migrate.connect(ensure_stamps, sender=self, dispatch_uid="ensure-stamps")

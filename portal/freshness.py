@@ -26,7 +26,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -52,7 +52,7 @@ def label_of(model: type[Model]) -> str:
 
 def _flush(using: str) -> None:
     conn = connections[using]
-    labels = getattr(conn, "_stamp_labels", set())
+    labels: set[str] = getattr(conn, "_stamp_labels", set())
     conn._stamp_labels = set()  # type: ignore[attr-defined]
     bump(labels, using=using)
 
@@ -120,6 +120,28 @@ def watched_models() -> list[type[Model]]:
     return models
 
 
+def watched_labels() -> list[str]:
+    """The labels of every watched table, many-to-many tables included."""
+    labels = set()
+    for model in watched_models():
+        labels.add(label_of(model))
+        for field in model._meta.local_many_to_many:
+            labels.add(label_of(cast("type[Model]", field.remote_field.through)))
+    return sorted(labels)
+
+
+def ensure_stamps(sender: Any = None, using: str = "default", **kwargs: Any) -> None:
+    """Every watched table has a stamp (post_migrate, and after a flush): a table nobody wrote
+    since still answers with a Last-Modified, the moment its stamp was made."""
+    from .models import ChangeStamp
+
+    now = timezone.now()
+    ChangeStamp.objects.using(using).bulk_create(
+        [ChangeStamp(label=label, version=0, changed_at=now) for label in watched_labels()],
+        ignore_conflicts=True,
+    )
+
+
 def connect_stamps() -> None:
     """Connect the stamp receivers to each watched model and its many-to-many tables (called
     once, at start-up)."""
@@ -128,7 +150,7 @@ def connect_stamps() -> None:
         post_save.connect(_on_save, sender=model, dispatch_uid=f"stamp-save-{uid}")
         post_delete.connect(_on_delete, sender=model, dispatch_uid=f"stamp-delete-{uid}")
         for field in model._meta.local_many_to_many:
-            through = field.remote_field.through  # type: ignore[attr-defined]
+            through = field.remote_field.through
             m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"stamp-m2m-{through}")
 
 
