@@ -334,14 +334,11 @@ class IdempotencyKey(models.Model):
 class ChangeStamp(models.Model):
     """When a programme table last changed, and how many times (portal/freshness.py): what
     conditional reads are answered from. One row per model label; moved after each commit
-    that wrote the table."""
+    that wrote the table. Internal bookkeeping, shown to nobody (no admin, no translations)."""
 
-    label = models.CharField(_("table"), max_length=100, primary_key=True)
-    version = models.BigIntegerField(_("version"), default=0)
-    changed_at = models.DateTimeField(_("changed at"), default=timezone.now)
-
-    class Meta:
-        verbose_name = _("change stamp")
+    label = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.label} #{self.version}"

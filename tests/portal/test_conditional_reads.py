@@ -253,3 +253,22 @@ def test_a_list_row_has_the_shape_and_values_the_schema_declares(nih_expert):
 
         assert list(fast) == list(declared)
         assert fast == {**declared, "available_transitions": []}
+
+
+def test_a_record_answers_304_from_its_version_alone_and_404_to_who_may_not_see_it(
+    api_as, ministry, bgi_liaison, nih_expert, django_assert_max_num_queries
+):
+    recommendation = RecommendationFactory(authors=[nih_expert])
+    url = f"{LIST}{recommendation.pk}/"
+    client = api_as(ministry)
+    client.get(url)
+
+    with django_assert_max_num_queries(4):  # token, roles, the record (+ the token's touch)
+        again = client.get(url, HTTP_IF_NONE_MATCH='"1"')
+
+    assert again.status_code == 304
+    assert again["ETag"] == '"1"'
+    assert api_as(bgi_liaison).get(url, HTTP_IF_NONE_MATCH='"1"').status_code == 404
+    assert client.get(url, HTTP_IF_NONE_MATCH='"0"').json()["authors"][0]["username"] == (
+        "nih_expert"
+    )
