@@ -398,13 +398,32 @@ class VisitStatus:
         return self.state in OPEN_VISIT_STATES
 
 
-def visit_statuses(*, viewer: User | Any) -> tuple[VisitStatus, ...]:
-    """Every unarchived visit the viewer may see, by departure, with its readiness in counts
-    (a fixed number of queries)."""
+# How far ahead a visit counts as upcoming (the programme status lists those by default).
+UPCOMING_VISIT_DAYS = 90
+
+
+def current_visits(visits: QuerySet[Visit], today: dt.date) -> QuerySet[Visit]:
+    """The visits under way or ahead: open (`OPEN_VISIT_STATES`), not ended before `today`,
+    departing within `UPCOMING_VISIT_DAYS` (undated ones count as ahead)."""
+    horizon = today + dt.timedelta(days=UPCOMING_VISIT_DAYS)
+    return visits.filter(
+        Q(ends_on__gte=today) | Q(ends_on__isnull=True),
+        Q(starts_on__lte=horizon) | Q(starts_on__isnull=True),
+        status__in=OPEN_VISIT_STATES,
+    )
+
+
+def visit_statuses(
+    *, viewer: User | Any, current_on: dt.date | None = None
+) -> tuple[VisitStatus, ...]:
+    """Every unarchived visit the viewer may see (with `current_on`, only those under way or
+    ahead on that day: `current_visits`), by departure, with its readiness in counts (a fixed
+    number of queries)."""
+    shown: QuerySet[Visit] = Visit.objects.visible_to(viewer).active()
+    if current_on is not None:
+        shown = current_visits(shown, current_on)
     visits = (
-        Visit.objects.visible_to(viewer)
-        .active()
-        .annotate(
+        shown.annotate(
             logistics_total=Count("logistics", distinct=True),
             logistics_done=Count(
                 "logistics", filter=Q(logistics__done_on__isnull=False), distinct=True

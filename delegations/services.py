@@ -21,9 +21,9 @@ from collaboration.services import (
     action_item_create,
     recommendation_create,
 )
-from portal.caching import data_changed
 from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
 from portal.formatting import format_date
+from portal.freshness import tables_changed
 from portal.recording import require as _require
 from portal.recording import save_recorded as _save
 from portal.uploads import validate_pdf
@@ -66,7 +66,7 @@ def _bump(visit: Visit, actor: User | None) -> None:
     Visit.objects.filter(pk=visit.pk).update(
         version=models.F("version") + 1, updated_at=timezone.now()
     )
-    data_changed()  # an update() sends no model signal
+    tables_changed(Visit)  # an update() sends no model signal
 
 
 # Sites ---------------------------------------------------------------------------------------

@@ -342,9 +342,11 @@ def _milestones(mou: Any, versions: list[MouVersion], today: dt.date) -> list[Mi
     return milestones
 
 
-def mou_statuses(*, viewer: User | Any, today: dt.date) -> tuple[MouStatus, ...]:
-    """Every unarchived MoU the viewer may see, newest first, with its stages and milestones
-    (a fixed number of queries)."""
+def mou_statuses(
+    *, viewer: User | Any, today: dt.date, limit: int | None = None
+) -> tuple[MouStatus, ...]:
+    """Every unarchived MoU the viewer may see (the newest `limit`, all with None), newest
+    first, with its stages and milestones (a fixed number of queries)."""
     mous = (
         Mou.objects.visible_to(viewer)
         .active()
@@ -369,7 +371,7 @@ def mou_statuses(*, viewer: User | Any, today: dt.date) -> tuple[MouStatus, ...]
             ),
         )
         .order_by("-created_at", "-pk")
-    )
+    )[:limit]
     result = []
     for mou in mous:
         versions = list(mou.versions.all())

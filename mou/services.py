@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from collaboration.models import Programme, Recommendation
 from portal import policies as roles
-from portal.caching import data_changed
 from portal.exceptions import Conflict, DomainError, StaleVersion, TransitionNotAllowed
 from portal.formatting import format_date
+from portal.freshness import tables_changed
 from portal.recording import add_months as _add_months
 from portal.recording import require as _require
 from portal.recording import save_recorded as _save
@@ -62,7 +62,7 @@ def _lock_mou(mou: Mou, expected_version: int | None = None) -> Mou:
 
 def _touch(mou: Mou) -> None:
     Mou.objects.filter(pk=mou.pk).update(version=models.F("version") + 1, updated_at=timezone.now())
-    data_changed()  # an update() sends no model signal
+    tables_changed(Mou)  # an update() sends no model signal
 
 
 # Bilingual integrity -----------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from collaboration import policies as collaboration_policies
 from collaboration.models import Recommendation
 from collaboration.selectors import my_work
 from portal import policies as roles
-from portal.caching import CachedContentMixin
 from portal.charts import bar_chart_svg, progress_bar_svg
 from portal.pages import PolicyRequiredMixin, crumbs
 
@@ -41,13 +40,11 @@ def _link(label: str, url_name: str) -> dict[str, str] | None:
         return None
 
 
-class DashboardView(CachedContentMixin, TemplateView):
-    """The landing page: a dashboard made for the viewer's role; the content is kept in the
-    read cache between writes (keyed by viewer and date, so countdowns stay right)."""
+class DashboardView(TemplateView):
+    """The landing page: a dashboard made for the viewer's role, computed on every request in
+    a bounded number of queries (overview/selectors)."""
 
-    page_template_name = "overview/dashboard.html"
-    template_name = "overview/includes/_dashboard.html"
-    cache_name = "dashboard"
+    template_name = "overview/dashboard.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -86,7 +83,11 @@ class DashboardView(CachedContentMixin, TemplateView):
         return context
 
     def _programme(self, user: Any, today: Any, board: selectors.DeadlineBoard) -> dict[str, Any]:
-        status = selectors.programme_status(viewer=user, today=today)
+        # Only what the dashboard shows: the current MoU, the visits under way or ahead (for
+        # the next one), no list of overdue action items (the deadline board has them).
+        status = selectors.programme_status(
+            viewer=user, today=today, current_visits_only=True, mous_limit=1, overdue_limit=0
+        )
         areas = []
         for area in status.priority_areas:
             indicators = [

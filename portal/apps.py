@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_migrate, post_save
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,12 +21,9 @@ class PortalConfig(AppConfig):
 
     def ready(self) -> None:
         from . import security  # noqa: F401 - connects the login and deactivation receivers
-        from .caching import connect_invalidation
-        from .models import Notification
-        from .notifications import notification_written
+        from .freshness import connect_stamps, ensure_stamps
 
-        connect_invalidation()
-        post_save.connect(notification_written, sender=Notification, dispatch_uid="unread-save")
-        post_delete.connect(notification_written, sender=Notification, dispatch_uid="unread-del")
+        connect_stamps()
 
         post_migrate.connect(ensure_role_groups, sender=self)
+        post_migrate.connect(ensure_stamps, sender=self, dispatch_uid="ensure-stamps")

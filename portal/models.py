@@ -329,3 +329,16 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"
+
+
+class ChangeStamp(models.Model):
+    """When a programme table last changed, and how many times (portal/freshness.py): what
+    conditional reads are answered from. One row per model label; moved after each commit
+    that wrote the table. Internal bookkeeping, shown to nobody (no admin, no translations)."""
+
+    label = models.CharField(max_length=100, primary_key=True)
+    version = models.BigIntegerField(default=0)
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.label} #{self.version}"

@@ -80,13 +80,6 @@ def _default_language():
     translation.deactivate()
 
 
-@pytest.fixture
-def read_cache_off(settings):
-    """Every request computes its answer: for tests that count the queries of the work itself
-    (a warm-up request would otherwise fill the read cache, portal/caching.py)."""
-    settings.RESPONSE_CACHE_SECONDS = 0
-
-
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"

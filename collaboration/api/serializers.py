@@ -248,13 +248,56 @@ class RecommendationSerializer(serializers.ModelSerializer):
 LONG_TEXTS = ("body", "body_html", "rationale", "expected_outcomes", "timeline", "risks")
 
 
+def _person(user: User | None) -> dict | None:
+    """A person as `CollaborationUserSerializer` shows them, as a plain dict."""
+    if user is None:
+        return None
+    return {"id": user.pk, "username": user.username, "name": user.display_name}
+
+
 class RecommendationListItemSerializer(RecommendationSerializer):
     """A recommendation in a list: what identifies it and where it stands, without the long
-    texts (read them, rendered, from the recommendation itself)."""
+    texts (read them, rendered, from the recommendation itself).
+
+    The rows of a list are built as plain dicts from the prefetched relations (the hot path of
+    the API; the declared fields describe the same shape for the schema)."""
 
     class Meta(RecommendationSerializer.Meta):
         fields = [name for name in RecommendationSerializer.Meta.fields if name not in LONG_TEXTS]
         read_only_fields = fields
+
+    def to_representation(self, instance: Recommendation) -> dict:
+        fields = self.fields
+        moment = fields["created_at"].to_representation
+        cost = instance.estimated_cost_pkr
+        steps = self.context.get("available_transitions", {})
+        return {
+            "id": instance.pk,
+            "programme": instance.programme_id,
+            "title": instance.title,
+            "summary": instance.summary,
+            "estimated_cost_pkr": (
+                None if cost is None else fields["estimated_cost_pkr"].to_representation(cost)
+            ),
+            "status": instance.status,
+            "status_label": instance.get_status_display(),
+            "revision": instance.revision,
+            "version": instance.version,
+            "official_reference": instance.official_reference,
+            "authors": [_person(user) for user in instance.authors.all()],
+            "priority_areas": [
+                {"slug": area.slug, "name": area.name} for area in instance.priority_areas.all()
+            ],
+            "capabilities": [
+                {"id": capability.pk, "name": capability.name}
+                for capability in instance.capabilities.all()
+            ],
+            "created_by": _person(instance.created_by),
+            "created_at": moment(instance.created_at),
+            "updated_at": moment(instance.updated_at),
+            "archived_at": None if instance.archived_at is None else moment(instance.archived_at),
+            "available_transitions": steps.get(instance.pk, []),
+        }
 
 
 class RecommendationVersionTextsSerializer(serializers.ModelSerializer):

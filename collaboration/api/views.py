@@ -49,9 +49,11 @@ from portal.api.mixins import (
     ERRORS_WRITE,
     IF_MATCH,
     IF_NONE_MATCH,
+    LIST_IF_NONE_MATCH,
+    LIST_VALIDATORS,
     NOT_MODIFIED,
     AvailableTransitionsMixin,
-    CachedListMixin,
+    ConditionalListMixin,
     ConditionalRetrieveMixin,
     FilterListOnlyMixin,
     etag_header,
@@ -167,7 +169,10 @@ def _recommendation_data(values: dict, current: Recommendation | None = None) ->
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: RecommendationListItemSerializer, **ERRORS_READ}),
+    list=extend_schema(
+        parameters=[LIST_IF_NONE_MATCH, *LIST_VALIDATORS],
+        responses={200: RecommendationListItemSerializer, 304: NOT_MODIFIED, **ERRORS_READ},
+    ),
     retrieve=extend_schema(
         parameters=[IF_NONE_MATCH, etag_header(200, 304)],
         responses={200: RecommendationSerializer, 304: NOT_MODIFIED, **ERRORS_DETAIL},
@@ -198,7 +203,7 @@ def _recommendation_data(values: dict, current: Recommendation | None = None) ->
 )
 class RecommendationViewSet(
     TransitionsActionMixin,
-    CachedListMixin,
+    ConditionalListMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
     AvailableTransitionsMixin,
@@ -214,6 +219,16 @@ class RecommendationViewSet(
     workflow = transition_workflow = RECOMMENDATION_FLOW
     transition_input_serializer = RecommendationTransitionInputSerializer
     queryset = Recommendation.objects.none()
+    # What a row of the list is made of (its ETag moves when one of these tables changes).
+    list_models = (
+        Recommendation,
+        Recommendation.authors.through,
+        Recommendation.priority_areas.through,
+        Recommendation.capabilities.through,
+        PriorityArea,
+        Capability,
+        User,
+    )
 
     def get_queryset(self):
         return recommendation_list(viewer=self.request.user)

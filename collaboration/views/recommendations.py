@@ -22,7 +22,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from portal.caching import CachedContentMixin
 from portal.exceptions import DomainError, StaleVersion
 from portal.formatting import format_pkr
 from portal.pages import STALE_STEP_MESSAGE, WorkflowTransitionView, crumbs
@@ -204,13 +203,11 @@ class RecommendationDetailView(PageMixin, View):
 # List -----------------------------------------------------------------------------------------
 
 
-class RecommendationListView(PageMixin, CachedContentMixin, ListView):
-    """The list, filters and pages; the content is kept in the read cache between writes."""
+class RecommendationListView(PageMixin, ListView):
+    """The list, filters and pages."""
 
     request: AuthenticatedHttpRequest
-    page_template_name = "collaboration/recommendation_list.html"
-    template_name = "collaboration/includes/_recommendation_list.html"
-    cache_name = "recommendation-list"
+    template_name = "collaboration/recommendation_list.html"
     context_object_name = "recommendations"
     paginate_by = 25
 
@@ -229,10 +226,8 @@ class RecommendationListView(PageMixin, CachedContentMixin, ListView):
             self.request.GET.get(name) for name in ("q", "priority_area", "status", "author")
         )
         context["can_create"] = policies.can_create_recommendation(self.request.user)
+        context["breadcrumbs"] = crumbs(home_crumb(), (_("Recommendations"), None))
         return context
-
-    def get_page_context(self) -> dict[str, Any]:
-        return {"breadcrumbs": crumbs(home_crumb(), (_("Recommendations"), None))}
 
 
 # Workflow steps, comments, archive ------------------------------------------------------------

@@ -3,6 +3,7 @@
 from rest_framework import serializers
 
 from collaboration.models import Recommendation
+from portal.api.filters import QueryParametersSerializer
 
 
 def _state_counts_serializer() -> type[serializers.Serializer]:
@@ -175,3 +176,17 @@ class ProgrammeStatusSerializer(serializers.Serializer):
 
     def to_representation(self, instance):
         return super().to_representation(_WithCounts(instance))
+
+
+class StatusQuerySerializer(QueryParametersSerializer):
+    """The status endpoint's query parameters."""
+
+    visits = serializers.ChoiceField(
+        choices=[("current", "current"), ("all", "all")],
+        default="current",
+        required=False,
+        help_text=(
+            "current (the default): the open visits under way or departing within 90 days; "
+            "all: every visit, as the status listed them before (kept for one release)."
+        ),
+    )

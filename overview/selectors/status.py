@@ -358,12 +358,16 @@ def programme_status(
     viewer: User | Any,
     today: dt.date | None = None,
     overdue_limit: int | None = OVERDUE_LIST_LIMIT,
+    current_visits_only: bool = False,
+    mous_limit: int | None = None,
 ) -> ProgrammeStatus:
     """The programme's status for internal people and API clients (a fixed number of queries).
 
     BGI's liaison and anonymous users may not read it: PermissionDenied. The overdue action
     items are listed oldest first, at most `overdue_limit` of them (None: all); their count is
-    always the full one.
+    always the full one. `current_visits_only` lists only the visits under way or ahead
+    (`delegations.selectors.current_visits`); `mous_limit` keeps the newest MoUs only (1: the
+    current one, all a dashboard or the API shows).
     """
     if not roles.can_read_programme_status(viewer):
         raise PermissionDenied
@@ -372,8 +376,8 @@ def programme_status(
         today=today,
         priority_areas=_priority_areas(viewer),
         recommendations_by_state=recommendation_pipeline(viewer=viewer),
-        visits=visit_statuses(viewer=viewer),
-        mous=mou_statuses(viewer=viewer, today=today),
+        visits=visit_statuses(viewer=viewer, current_on=today if current_visits_only else None),
+        mous=mou_statuses(viewer=viewer, today=today, limit=mous_limit),
         action_items=_action_items(viewer, today, overdue_limit),
         last_changed_at=last_changed_at(),
     )

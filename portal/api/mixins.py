@@ -1,14 +1,16 @@
 """View behaviour and schema pieces shared by every app's API.
 
-Conditional reads (`ETag` out, `If-None-Match` → 304), the caller's available workflow steps
-batched for a page of rows, filters that narrow lists only, lists answered from the read cache,
-and the OpenAPI parameters and error responses the endpoints document. Nothing here knows about
+Conditional reads (`ETag` out, `If-None-Match` → 304, from the record's version or from the
+tables' change stamps of portal/freshness.py, before any body is built), the caller's
+available workflow steps batched for a page of rows, filters that narrow lists only, and the
+OpenAPI parameters and error responses the endpoints document. Nothing here knows about
 a particular app.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.db.models import Model
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -16,9 +18,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import status
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from portal.caching import remember
+from portal.freshness import validator
 from portal.workflow import Workflow
 
 from .concurrency import IF_MATCH_PATTERN, etag_for
@@ -45,6 +48,32 @@ IF_NONE_MATCH = OpenApiParameter(
     description="The ETag the client holds; when it is current the answer is 304.",
 )
 NOT_MODIFIED = OpenApiResponse(description="Not modified: the ETag in If-None-Match is current.")
+LIST_IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=(
+        "The ETag of the answer the client holds; while nothing it is made of has changed the "
+        "answer is 304, with no body."
+    ),
+)
+LIST_VALIDATORS = [
+    OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="Identifies this answer for this caller; send it back in If-None-Match.",
+    ),
+    OpenApiParameter(
+        "Last-Modified",
+        str,
+        OpenApiParameter.HEADER,
+        response=[200, 304],
+        description="When a record this answer is made of last changed (HTTP date).",
+    ),
+]
 ERRORS_READ = {401: ErrorSerializer}
 ERRORS_DETAIL = {401: ErrorSerializer, 404: ErrorSerializer}
 ERRORS_WRITE = {
@@ -103,20 +132,34 @@ def etag_matches(header: str | None, etag: str) -> bool:
 class ConditionalRetrieveMixin:
     """Versioned records: detail responses carry `ETag: "<version>"`, and a request whose
     `If-None-Match` holds the current ETag gets 304 with no body. The record is looked up for
-    the viewer on every request, so a right taken away is refused at once (404); only the body
-    comes from the read cache (portal/caching.py), under the record's current ETag."""
+    the viewer on every request, so a right taken away is refused at once (404). With an
+    `If-None-Match`, the record is first looked up alone (no related rows): a current ETag is
+    answered from that one query."""
 
     def retrieve(self, request, *args, **kwargs):
-        instance = self.get_object()  # type: ignore[attr-defined]
+        if request.headers.get("If-None-Match"):
+            bare = self._visible_record(prefetch=False)
+            etag = etag_for(bare)
+            if etag_matches(request.headers.get("If-None-Match"), etag):
+                return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
+        instance = self._visible_record(prefetch=True)
         etag = etag_for(instance)
-        if etag_matches(request.headers.get("If-None-Match"), etag):
-            return _with_etag(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
+        return _with_etag(Response(self.get_serializer(instance).data), etag)  # type: ignore[attr-defined]
 
-        def compute() -> Any:
-            return self.get_serializer(instance).data  # type: ignore[attr-defined]
-
-        name = f"api-detail:{self.basename}"  # type: ignore[attr-defined]
-        return _with_etag(Response(remember(request, name, compute, etag)), etag)
+    def _visible_record(self, *, prefetch: bool) -> Any:
+        """`get_object()` (visibility, 404, object permissions), with or without the related
+        rows the body needs."""
+        view: Any = self
+        if prefetch:
+            return view.get_object()
+        queryset = view.filter_queryset(view.get_queryset())
+        lookup = view.lookup_url_kwarg or view.lookup_field
+        record = get_object_or_404(
+            queryset.select_related(None).prefetch_related(None),
+            **{view.lookup_field: view.kwargs[lookup]},
+        )
+        view.check_object_permissions(view.request, record)
+        return record
 
     def versioned_response(self, instance: Any, code: int = status.HTTP_200_OK) -> Response:
         """The serialized record with its ETag."""
@@ -141,16 +184,18 @@ class FilterListOnlyMixin:
         return super().filter_queryset(queryset)  # type: ignore[misc]
 
 
-class CachedListMixin:
-    """The list's page of data comes from the read cache (portal/caching.py) while no
-    programme record changed; the response is still rendered for the negotiated format."""
+class ConditionalListMixin:
+    """Lists send `ETag` and `Last-Modified` built from the change stamps of `list_models`
+    (the tables the rows are made of) and the caller (portal/freshness.py); a matching
+    `If-None-Match` is answered 304 from that one query, before the page is read."""
+
+    list_models: Sequence[type[Model]]
 
     def list(self, request, *args, **kwargs):
-        def page() -> Any:
-            return super(CachedListMixin, self).list(request, *args, **kwargs).data  # type: ignore[misc]
-
-        name = f"api-list:{self.basename}"  # type: ignore[attr-defined]
-        return Response(remember(request, name, page))
+        current = validator(request, self.list_models)
+        if current.matches(request.headers.get("If-None-Match")):
+            return current.apply(Response(status=status.HTTP_304_NOT_MODIFIED))
+        return current.apply(super().list(request, *args, **kwargs))  # type: ignore[misc]
 
 
 # Workflow steps ------------------------------------------------------------------------------

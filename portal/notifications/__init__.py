@@ -40,9 +40,7 @@ from .engine import due_phrase, reminders_claim_due, reminders_send_due
 from .inbox import (
     notification_mark_all_read,
     notification_mark_read,
-    notification_written,
     notifications_for,
-    unread_changed,
     unread_count,
 )
 from .preferences import (
@@ -68,7 +66,6 @@ __all__ = [
     "notification_mark_read",
     "notification_preferences_for",
     "notification_preferences_update",
-    "notification_written",
     "notifications_for",
     "reminder_delivery_resend",
     "reminder_delivery_send",
@@ -77,7 +74,6 @@ __all__ = [
     "reminders_send_digests",
     "reminders_send_due",
     "site_url",
-    "unread_changed",
     "unread_count",
     "user_zone",
 ]

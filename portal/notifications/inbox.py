@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
-from ..caching import forget, kept
 from ..models import Notification, User
 
 if TYPE_CHECKING:
@@ -25,29 +24,9 @@ def notifications_for(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user).order_by(is_read, "-created_at", "-pk")
 
 
-def _unread_key(user_id: int) -> str:
-    return f"portal:unread-notifications:{user_id}"
-
-
 def unread_count(user: User) -> int:
-    """The bell's number, on every page: kept in the cache until one of the user's
-    notifications is added, read or removed (`unread_changed`)."""
-    return kept(
-        _unread_key(user.pk),
-        lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-    )
-
-
-def unread_changed(user_id: int, using: str | None = None) -> None:
-    """The user's unread count may have changed: the bell counts again."""
-    forget(_unread_key(user_id), using=using)
-
-
-def notification_written(
-    sender: type[Notification], instance: Notification, using: str | None = None, **kwargs: Any
-) -> None:
-    """Receiver of Notification's post_save and post_delete (connected in PortalConfig)."""
-    unread_changed(instance.recipient_id, using=using)
+    """The bell's number, on every page: one count over the (recipient, read_at) index."""
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 @transaction.atomic
@@ -60,7 +39,6 @@ def notification_mark_read(*, notification: Notification, actor: User | None) ->
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
-        unread_changed(notification.recipient_id)
     return notification
 
 
@@ -69,8 +47,6 @@ def notification_mark_all_read(*, user: User, actor: User | None) -> int:
     """Mark every unread notification of the user as read; returns how many."""
     if actor is not None and actor.pk != user.pk:
         raise PermissionDenied
-    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
-    unread_changed(user.pk)
-    return marked

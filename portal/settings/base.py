@@ -122,18 +122,16 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # A black-holed Redis must not hang a request: fail fast (throttles fall back).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# The read cache of the heaviest pages and endpoints (portal/caching.py): how long an entry
-# may live, and whose writes make every entry unreachable (app labels or app.model labels).
-# Off without Redis: a local-memory cache is not shared by the processes serving the portal.
-RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
-RESPONSE_CACHE_WATCHES = frozenset(
-    {"collaboration", "delegations", "mou", "portal.user", "portal.apitoken", "auth.group"}
-)
+# Names the code that is running: part of every conditional read's ETag (portal/freshness.py),
+# so a deploy that changes what an answer looks like never answers 304 for the old shape.
+RELEASE_ID = env.str("RELEASE_ID", default="0.1.0")
 
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/
 AUTH_USER_MODEL = "portal.User"

@@ -21,9 +21,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 # Throttle state must not leak between tests through a shared Redis cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The read cache stays on, so every test also checks that a write makes cached reads stale: the
-# code under test runs in one process, which shares this local-memory cache.
-RESPONSE_CACHE_SECONDS = 300
 REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {

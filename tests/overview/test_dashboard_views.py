@@ -256,7 +256,6 @@ def test_dashboard_has_no_inline_styles_or_scripts(client, ministry, programme):
 
 
 @pytest.mark.parametrize("name", ["ministry", "nih_lead", "bgi_liaison"])
-@pytest.mark.usefixtures("read_cache_off")
 def test_dashboard_query_count_stays_flat(client, persona, name):
     user = persona(name)
     client.force_login(user)
