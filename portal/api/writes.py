@@ -19,10 +19,11 @@ from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schem
 from portal.exceptions import StaleVersion
 
 from .mixins import ERRORS_WRITE, IF_MATCH, etag_header
+from .serializers import ErrorSerializer
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {"type": "string", "minLength": 1, "maxLength": 255},
     OpenApiParameter.HEADER,
     required=False,
     description=(
@@ -31,7 +32,11 @@ IDEMPOTENCY_KEY = OpenApiParameter(
         "changes nothing; the same key with another body is 422."
     ),
 )
-ERRORS_CREATE = {code: body for code, body in ERRORS_WRITE.items() if code not in (412, 428)}
+# A POST: no If-Match; 422 when its Idempotency-Key was used for another request.
+ERRORS_CREATE = {
+    **{code: body for code, body in ERRORS_WRITE.items() if code not in (412, 428)},
+    422: ErrorSerializer,
+}
 
 
 def dataclass_from(
