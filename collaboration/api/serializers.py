@@ -574,5 +574,5 @@ class ActionItemWriteInputSerializer(serializers.Serializer):
         if request is None:  # the schema's generator: no choices to narrow
             return
         meetings = Meeting.objects.visible_to(request.user).active()
-        self.fields["meeting"].queryset = meetings
-        self.fields["decision"].queryset = Decision.objects.filter(meeting__in=meetings)
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        self.fields["decision"].queryset = Decision.objects.filter(meeting__in=meetings)  # type: ignore[attr-defined]
