@@ -33,6 +33,7 @@ from collaboration.selectors import (
     priority_area_progress,
 )
 from collaboration.workflows import ACTION_ITEM_FLOW, RECOMMENDATION_FLOW
+from portal.api.writes import BoundedDateField, BoundedDateTimeField
 from portal.models import User
 from portal.templatetags.portal import render_markdown
 
@@ -527,7 +528,7 @@ class MeetingWriteInputSerializer(serializers.Serializer):
     """A meeting as recorded; PUT sends all of it, PATCH only what changes."""
 
     title = serializers.CharField(max_length=300)
-    held_at = serializers.DateTimeField(help_text=_("When it was held (ISO 8601, with offset)."))
+    held_at = BoundedDateTimeField(help_text=_("When it was held (ISO 8601, with offset)."))
     location = serializers.CharField(max_length=200, allow_blank=True, required=False)
     chair = serializers.CharField(max_length=200, allow_blank=True, required=False)
     official_reference = serializers.CharField(max_length=100, allow_blank=True, required=False)
@@ -557,7 +558,7 @@ class ActionItemWriteInputSerializer(serializers.Serializer):
     owner = serializers.PrimaryKeyRelatedField(
         queryset=people(), help_text=_("Id of the person who must do it.")
     )
-    due_on = serializers.DateField()
+    due_on = BoundedDateField()
     meeting = serializers.PrimaryKeyRelatedField(
         queryset=Meeting.objects.none(), allow_null=True, required=False
     )

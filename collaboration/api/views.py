@@ -68,6 +68,7 @@ from portal.api.mixins import (
 from portal.api.serializers import ErrorSerializer
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.api.writes import (
+    JsonWritesMixin,
     create_schema,
     dataclass_from,
     edit_schema,
@@ -412,6 +413,7 @@ ACTION_ITEM_EXAMPLE = example(
     ),
 )
 class MeetingViewSet(
+    JsonWritesMixin,
     ConditionalRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -422,6 +424,7 @@ class MeetingViewSet(
 
     permission_classes = [IsAuthenticated, MeetingPermission]
     queryset = Meeting.objects.none()
+    json_write_actions = frozenset({"create", "update", "partial_update", "decisions"})
 
     def get_queryset(self):
         meetings = Meeting.objects.visible_to(self.request.user)
@@ -516,6 +519,7 @@ class MeetingViewSet(
     ),
 )
 class ActionItemViewSet(
+    JsonWritesMixin,
     TransitionsActionMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
@@ -533,6 +537,7 @@ class ActionItemViewSet(
     workflow = transition_workflow = ACTION_ITEM_FLOW
     transition_input_serializer = ActionItemTransitionInputSerializer
     queryset = ActionItem.objects.none()
+    json_write_actions = frozenset({"create", "update", "partial_update"})
 
     def get_queryset(self):
         items = ActionItem.objects.visible_to(self.request.user).select_related(

@@ -28,6 +28,7 @@ from delegations.models import DelegationMember, ItineraryItem, Site, Visit, Vis
 from delegations.selectors import INTERNAL_ROLES, MINISTRY_ROLES, people_with_roles
 from delegations.workflows import TRANSITIONS_WITH_DATA, VISIT_FLOW
 from portal.api.serializers import UserRefSerializer
+from portal.api.writes import BoundedDateField, BoundedDateTimeField
 
 # Sites ---------------------------------------------------------------------------------------
 
@@ -438,8 +439,8 @@ class VisitWriteInputSerializer(serializers.Serializer):
     purpose = serializers.CharField(
         allow_blank=True, required=False, help_text=gettext_lazy("Shared with BGI. Markdown.")
     )
-    starts_on = serializers.DateField(allow_null=True, required=False)
-    ends_on = serializers.DateField(
+    starts_on = BoundedDateField(allow_null=True, required=False)
+    ends_on = BoundedDateField(
         allow_null=True,
         required=False,
         help_text=gettext_lazy("The return date, not before the departure date."),
@@ -478,12 +479,12 @@ class MemberWriteInputSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200, allow_blank=True, required=False)
     email = serializers.EmailField(allow_blank=True, required=False)
     role = serializers.ChoiceField(choices=DelegationMember.Role.choices, required=False)
-    passport_expires_on = serializers.DateField(allow_null=True, required=False)
-    visa_applied_on = serializers.DateField(allow_null=True, required=False)
-    visa_issued_on = serializers.DateField(allow_null=True, required=False)
-    travel_approval_on = serializers.DateField(allow_null=True, required=False)
-    tickets_issued_on = serializers.DateField(allow_null=True, required=False)
-    insurance_on = serializers.DateField(allow_null=True, required=False)
+    passport_expires_on = BoundedDateField(allow_null=True, required=False)
+    visa_applied_on = BoundedDateField(allow_null=True, required=False)
+    visa_issued_on = BoundedDateField(allow_null=True, required=False)
+    travel_approval_on = BoundedDateField(allow_null=True, required=False)
+    tickets_issued_on = BoundedDateField(allow_null=True, required=False)
+    insurance_on = BoundedDateField(allow_null=True, required=False)
 
 
 class ObjectiveCreateInputSerializer(serializers.Serializer):
@@ -510,7 +511,7 @@ class ObjectiveCreateInputSerializer(serializers.Serializer):
         )
 
 
-class WallClockDateTimeField(serializers.DateTimeField):
+class WallClockDateTimeField(BoundedDateTimeField):
     """A time as sent: without an offset it stays wall-clock time, which the service reads in
     the place's zone; with one, it is that instant."""
 

@@ -64,6 +64,7 @@ from portal.api.serializers import ErrorSerializer
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.api.writes import (
     ERRORS_CREATE,
+    JsonWritesMixin,
     create_schema,
     dataclass_from,
     edit_schema,
@@ -213,6 +214,7 @@ class SiteViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class VisitViewSet(
+    JsonWritesMixin,
     TransitionsActionMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
@@ -229,6 +231,10 @@ class VisitViewSet(
     transition_workflow = VISIT_FLOW
     transition_input_serializer = VisitTransitionInputSerializer
     transitions_with_data = TRANSITIONS_WITH_DATA
+    json_write_actions = frozenset(
+        {"create", "update", "partial_update", "members", "member_detail", "objectives",
+         "itinerary", "itinerary_item"}
+    )  # fmt: skip
 
     def get_queryset(self):
         user = self.request.user
@@ -317,7 +323,7 @@ class VisitViewSet(
     @extend_schema(
         methods=["PATCH"],
         parameters=[MEMBER_ID],
-        request=MemberWriteInputSerializer,
+        request=MemberWriteInputSerializer(partial=True),
         description="Change a member's role or readiness dates (only what is sent). The answer "
         "is the visit with its readiness.",
         responses={200: VisitInternalDetailSerializer, **ERRORS_CREATE},
@@ -414,7 +420,7 @@ class VisitViewSet(
     @extend_schema(
         methods=["PATCH"],
         parameters=[ITEM_ID, IF_MATCH, etag_header(200)],
-        request=ItineraryItemWriteInputSerializer,
+        request=ItineraryItemWriteInputSerializer(partial=True),
         description="Change an itinerary entry (only what is sent), on the entry's ETag.",
         responses={200: ItineraryItemInternalSerializer, **ERRORS_WRITE},
         examples=[example("A later start", {"starts": "2026-05-11T10:00"})],

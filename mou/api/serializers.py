@@ -338,6 +338,10 @@ class DraftClauseSerializer(serializers.ModelSerializer):
         many=True, read_only=True, slug_field="slug"
     )
     is_out_of_step = serializers.BooleanField(read_only=True)
+    lagging_language = serializers.CharField(
+        read_only=True,
+        help_text=_("The language that did not follow the last change: en, zh, or empty."),
+    )
 
     class Meta:
         model = Clause

@@ -59,6 +59,7 @@ from portal.api.mixins import (
 from portal.api.serializers import ErrorSerializer
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.api.writes import (
+    JsonWritesMixin,
     dataclass_from,
     edit_schema,
     example,
@@ -141,6 +142,7 @@ def step_names(mou: Mou, user) -> list[str]:
     transitions=transitions_schema(MouTransitionInputSerializer, MouSerializer),
 )  # fmt: skip
 class MouViewSet(
+    JsonWritesMixin,
     TransitionsActionMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
@@ -158,6 +160,9 @@ class MouViewSet(
     transition_workflow = MOU_FLOW
     transition_input_serializer = MouTransitionInputSerializer
     transitions_with_data = TRANSITIONS_WITH_DATA
+    json_write_actions = frozenset(
+        {"clauses", "clause_detail", "versions", "version_share", "version_comments"}
+    )
 
     def get_queryset(self):
         user = self.request.user
@@ -391,7 +396,7 @@ class MouViewSet(
         return self._clause_response(clause, status.HTTP_201_CREATED)
 
     @edit_schema(
-        ClauseWriteInputSerializer,
+        ClauseWriteInputSerializer(partial=True),
         DraftClauseSerializer,
         methods=["PATCH"],
         description="Change a clause (only what is sent) on its ETag; the language that did "

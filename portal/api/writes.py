@@ -11,23 +11,28 @@ client saw (412 otherwise) and the service re-checks under its row lock. A POST 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, ClassVar
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import serializers
 
 from portal.exceptions import StaleVersion
 
 from .mixins import ERRORS_WRITE, IF_MATCH, etag_header
+from .parsers import BoundedJSONParser
 from .serializers import ErrorSerializer
 
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    {"type": "string", "minLength": 1, "maxLength": 255},
+    {"type": "string", "maxLength": 255},
     OpenApiParameter.HEADER,
     required=False,
     description=(
-        "Any unique string (a UUID) of at most 255 characters. A retry with the same key and "
+        "Any unique string (a UUID) of at most 255 characters (empty: no key). A retry with the "
+        "same key and "
         "the same body gets the first answer again, with `Idempotent-Replayed: true`, and "
         "changes nothing; the same key with another body is 422."
     ),
@@ -37,6 +42,55 @@ ERRORS_CREATE = {
     **{code: body for code, body in ERRORS_WRITE.items() if code not in (412, 428)},
     422: ErrorSerializer,
 }
+
+
+# Dates and times of the programme's records: from 1900 to 2100. Outside those years a record
+# means nothing, and a time there may not survive a change of zone (year 1 in Shenzhen is year
+# 0 in UTC) or be written with a whole-minute offset.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+_OUT_OF_RANGE = _("Give a date between the years %(first)s and %(last)s.")
+
+
+def _check_year(value: dt.date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise serializers.ValidationError(_OUT_OF_RANGE % {"first": FIRST_YEAR, "last": LAST_YEAR})
+
+
+class BoundedDateField(serializers.DateField):
+    """An ISO date between FIRST_YEAR and LAST_YEAR."""
+
+    def to_internal_value(self, value: Any) -> dt.date:
+        day = super().to_internal_value(value)
+        _check_year(day)
+        return day
+
+
+class BoundedDateTimeField(serializers.DateTimeField):
+    """An ISO 8601 time between FIRST_YEAR and LAST_YEAR."""
+
+    def to_internal_value(self, value: Any) -> dt.datetime:
+        moment = super().to_internal_value(value)
+        _check_year(moment)
+        return moment
+
+
+class JsonWritesMixin:
+    """Writes take JSON only (BoundedJSONParser): one body format, as the schema says. Reads
+    and the actions not named keep the API's parsers."""
+
+    json_write_actions: ClassVar[frozenset[str]] = frozenset()
+
+    def get_parsers(self) -> list[Any]:
+        view: Any = self
+        action = getattr(view, "action", None)
+        if action is None:
+            # DRF picks the parsers before it sets `action`; the router's map names it.
+            request = getattr(view, "request", None)
+            method = (getattr(request, "method", "") or "").lower()
+            action = getattr(view, "action_map", {}).get(method)
+        if action in self.json_write_actions:
+            return [BoundedJSONParser()]
+        return super().get_parsers()  # type: ignore[misc]
 
 
 def dataclass_from(

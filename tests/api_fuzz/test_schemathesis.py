@@ -203,8 +203,24 @@ def real_path_values(path: str, path_parameters: dict[str, Any]) -> list[dict[st
             {name: mou_id, "number": number}
             for mou_id, number in MouVersion.objects.order_by("pk").values_list("mou_id", "number")
         ]
+    for inner, (inner_model, parent) in _nested_models().items():
+        if inner in path_parameters:
+            rows = inner_model.objects.order_by("pk").values_list(parent, "pk")[:10]
+            return [{name: parent_id, inner: pk} for parent_id, pk in rows]
     values = model.objects.order_by("pk").values_list(lookup, flat=True)[:10]
-    return [{name: value} for value in values]
+    return [{**path_parameters, name: value} for value in values]
+
+
+def _nested_models() -> dict[str, tuple[Any, str]]:
+    """A record inside another (a visit's member): its path parameter, model and parent."""
+    from delegations.models import DelegationMember, ItineraryItem
+    from mou.models import Clause
+
+    return {
+        "member_id": (DelegationMember, "visit_id"),
+        "item_id": (ItineraryItem, "visit_id"),
+        "clause_id": (Clause, "mou_id"),
+    }
 
 
 def _path_parameters_valid(path: str, method: str, path_parameters: dict[str, Any]) -> bool:
