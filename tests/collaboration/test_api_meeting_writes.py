@@ -299,3 +299,37 @@ def test_no_programme_yet_is_a_clear_409(api_as, ministry, nih_lead):
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "no_programme"
+
+
+def test_a_meeting_outside_1900_to_2100_is_refused(api_as, ministry, programme):
+    response = api_as(ministry).post(
+        MEETINGS, meeting_body(held_at="1303-11-06T05:36:40+04:28"), format="json"
+    )
+
+    assert response.status_code == 400
+    assert response.json()["error"]["fields"]["held_at"] == [
+        "Give a date between the years 1900 and 2100."
+    ]
+    assert not Meeting.objects.exists()
+
+
+def test_writes_take_json_only(api_as, ministry, programme):
+    response = api_as(ministry).post(MEETINGS, meeting_body(), format="multipart")
+
+    assert response.status_code == 415
+    assert response.json()["error"]["code"] == "unsupported_media_type"
+    assert not Meeting.objects.exists()
+
+
+def test_an_idempotency_key_on_a_method_the_endpoint_does_not_take_is_405(
+    api_as, ministry, programme
+):
+    meeting = MeetingFactory(programme=programme)
+    client = api_as(ministry)
+    url = reverse("api:meeting-decisions", args=[meeting.pk])
+    client.post(url, {"text": "First."}, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+
+    response = client.patch(url, {"text": "Other."}, format="json", HTTP_IDEMPOTENCY_KEY="d-1")
+
+    assert response.status_code == 405
+    assert Decision.objects.count() == 1
