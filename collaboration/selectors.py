@@ -20,6 +20,7 @@ from .models import (
     IndicatorValue,
     Objective,
     PriorityArea,
+    Programme,
     Recommendation,
     RecommendationVersion,
     TeamMembership,
@@ -30,6 +31,24 @@ if TYPE_CHECKING:
     from portal.models import User
 
     from .querysets import RecommendationQuerySet
+
+
+def people() -> QuerySet[User]:
+    """Active people who can own work or attend meetings (machine accounts are not people):
+    the choices of the pages' forms and of the API's inputs."""
+    from portal.models import Role, User
+
+    return (
+        User.objects.filter(is_active=True)
+        .exclude(groups__name=Role.API_CLIENT.value)
+        .order_by("full_name", "username")
+    )
+
+
+def current_programme(user: Any) -> Programme | None:
+    """The cooperation programme (the portal runs one); None before it is set up. Pages and
+    the API create meetings, action items and visits in it."""
+    return Programme.objects.visible_to(user).order_by("pk").first()
 
 
 @dataclass(frozen=True)

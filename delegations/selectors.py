@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.formatting import format_date
+from portal.models import Role
 from portal.recording import add_months
 from portal.reminders import scope_through
 
@@ -30,6 +31,23 @@ if TYPE_CHECKING:
 
 HOME_ZONE = zoneinfo.ZoneInfo("Asia/Karachi")
 PASSPORT_MONTHS_PAST_RETURN = 6
+
+MINISTRY_ROLES = [Role.MINISTRY.value, Role.APPROVER.value]
+INTERNAL_ROLES = [*MINISTRY_ROLES, Role.NIH_LEAD.value, Role.NIH_EXPERT.value]
+
+
+def people_with_roles(role_names: list[str], keep: int | None = None) -> QuerySet[Any]:
+    """Active users with one of these roles, plus `keep` (the person already chosen): who may
+    be a visit's responsible officer (ministry) or a delegation member (internal), in the
+    pages' forms and the API's inputs alike."""
+    from django.contrib.auth import get_user_model
+
+    return (
+        get_user_model()
+        .objects.filter(Q(is_active=True, groups__name__in=role_names) | Q(pk=keep))
+        .distinct()
+        .order_by("full_name", "username")
+    )
 
 
 def visit_list(*, viewer: User | Any) -> QuerySet[Visit]:

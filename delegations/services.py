@@ -109,10 +109,19 @@ _VISIT_FIELDS = ("title", "purpose", "starts_on", "ends_on", "destination", "res
                  "internal_notes", "official_reference")  # fmt: skip
 
 
+def _check_visit_dates(data: VisitData) -> None:
+    """The return date is not before the departure date (pages and API alike)."""
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        raise ValidationError(
+            {"ends_on": _("The return date cannot be before the departure date.")}
+        )
+
+
 @transaction.atomic
 def visit_create(*, programme: Programme, actor: User, data: VisitData) -> Visit:
     """Ministry staff propose a visit."""
     _require(policies.can_manage_visit(actor))
+    _check_visit_dates(data)
     visit = Visit(programme=programme, created_by=actor)
     for name in _VISIT_FIELDS:
         setattr(visit, name, getattr(data, name))
@@ -124,6 +133,7 @@ def visit_create(*, programme: Programme, actor: User, data: VisitData) -> Visit
 def visit_update(*, visit: Visit, actor: User, expected_version: int, data: VisitData) -> Visit:
     """Ministry staff edit a visit on the version they saw; a closed or cancelled one cannot change."""
     _require(policies.can_manage_visit(actor, visit))
+    _check_visit_dates(data)
     locked = _lock_visit(visit, expected_version)
     if locked.status in (Visit.Status.CLOSED, Visit.Status.CANCELLED):
         raise Conflict(_("A closed or cancelled visit cannot change."))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,6 +35,38 @@ from .workflows import MOU_FLOW, ROAD_TO_FORCE
 
 if TYPE_CHECKING:
     from portal.models import User
+
+
+def clause_citable_choices(
+    *, viewer: Any, mou: Any, clause: Any = None
+) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """What a clause of this MoU may cite: the viewer's active priority areas and approved
+    recommendations of the MoU's programme, plus what `clause` already cites (even if
+    archived since). The page's clause form and the API's clause input both choose from it."""
+    from collaboration.models import PriorityArea, Recommendation
+
+    chosen_areas, chosen_recommendations = Q(pk__in=[]), Q(pk__in=[])
+    if clause is not None:
+        chosen_areas = Q(mou_clauses=clause)
+        chosen_recommendations = Q(mou_clauses=clause)
+    areas = (
+        PriorityArea.objects.visible_to(viewer)
+        .filter(programme=mou.programme)
+        .filter(Q(archived_at__isnull=True) | chosen_areas)
+        .distinct()
+        .order_by("position", "name")
+    )
+    recommendations = (
+        Recommendation.objects.visible_to(viewer)
+        .filter(programme=mou.programme)
+        .filter(
+            Q(status=Recommendation.Status.APPROVED, archived_at__isnull=True)
+            | chosen_recommendations
+        )
+        .distinct()
+        .order_by("title")
+    )
+    return areas, recommendations
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,8 @@ The first request with a key is recorded (user, key, method, path, request hash)
 runs, and its answer is stored when it ends. A retry with the same key and the same request
 gets that answer again with `Idempotent-Replayed: true`; the same key with a different request
 is 422; a retry while the first is still running is 409. A 5xx answer is not kept, so the
-client may retry. Keys expire after IDEMPOTENCY_KEY_TTL_HOURS (the periodic cleanup).
+client may retry. A request no endpoint takes (404, 405) is answered as without the header.
+Keys expire after IDEMPOTENCY_KEY_TTL_HOURS (the periodic cleanup).
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
+from django.urls import Resolver404, resolve
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -78,6 +80,21 @@ def _api_user(request: HttpRequest) -> Any:
     return None
 
 
+def _endpoint_takes(request: HttpRequest) -> bool:
+    """Whether an endpoint at this path answers this method. A request none takes gets its 404
+    or 405 as without the header: a key is kept only for a write that can happen."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    method = (request.method or "").lower()
+    actions = getattr(match.func, "actions", None)  # a ViewSet's routes: method -> action
+    if actions is not None:
+        return method in actions
+    view_class = getattr(match.func, "cls", None) or getattr(match.func, "view_class", None)
+    return view_class is None or hasattr(view_class, method)
+
+
 def _replay(record: IdempotencyKey) -> HttpResponse:
     response = HttpResponse(record.response_body, status=record.status_code)
     for name, value in record.response_headers.items():
@@ -93,6 +110,8 @@ class IdempotencyKeyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         key = request.headers.get(HEADER)
         if not key or request.method not in METHODS or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        if not _endpoint_takes(request):
             return self.get_response(request)
         if len(key) > MAX_KEY_LENGTH:
             return _error(

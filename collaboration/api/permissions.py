@@ -32,10 +32,34 @@ class RecommendationPermission(BasePermission):
         return False
 
 
-class ActionItemPermission(BasePermission):
+class MeetingPermission(BasePermission):
+    """Ministry staff record meetings, edit them and add decisions."""
+
+    def has_permission(self, request, view):
+        if getattr(view, "action", None) == "create":
+            return policies.can_record_meeting(request.user)
+        return True
+
     def has_object_permission(self, request, view, obj):
         if request.method in SAFE_METHODS:
             return True
-        if getattr(view, "action", None) == "transitions":
+        if getattr(view, "action", None) in ("update", "partial_update", "decisions"):
+            return policies.can_record_meeting(request.user)
+        return False
+
+
+class ActionItemPermission(BasePermission):
+    def has_permission(self, request, view):
+        if getattr(view, "action", None) == "create":
+            return policies.can_manage_action_items(request.user)
+        return True
+
+    def has_object_permission(self, request, view, obj):
+        if request.method in SAFE_METHODS:
+            return True
+        action = getattr(view, "action", None)
+        if action in ("update", "partial_update"):
+            return policies.can_manage_action_items(request.user)
+        if action == "transitions":
             return may_take_some_step(ACTION_ITEM_FLOW, request.user, obj)
         return False

@@ -30,9 +30,11 @@ from collaboration.models import (
 from collaboration.selectors import (
     IndicatorProgress,
     indicators_with_progress,
+    people,
     priority_area_progress,
 )
 from collaboration.workflows import ACTION_ITEM_FLOW, RECOMMENDATION_FLOW
+from portal.api.writes import BoundedDateField, BoundedDateTimeField
 from portal.models import User
 from portal.templatetags.portal import render_markdown
 
@@ -568,3 +570,61 @@ class ActionItemSerializer(serializers.ModelSerializer):
 class ActionItemTransitionInputSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=list(ACTION_ITEM_FLOW.transitions))
     comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+# Meeting, decision and action item inputs -----------------------------------------------------
+
+
+class MeetingWriteInputSerializer(serializers.Serializer):
+    """A meeting as recorded; PUT sends all of it, PATCH only what changes."""
+
+    title = serializers.CharField(max_length=300)
+    held_at = BoundedDateTimeField(help_text=_("When it was held (ISO 8601, with offset)."))
+    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    chair = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    official_reference = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    attendees = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=people(),
+        required=False,
+        help_text=_("Ids of the portal users who attended."),
+    )
+    external_attendees = serializers.CharField(
+        allow_blank=True, required=False, help_text=_("People without a login, one per line.")
+    )
+    minutes = serializers.CharField(allow_blank=True, required=False, help_text=_("Markdown."))
+
+
+class DecisionCreateInputSerializer(serializers.Serializer):
+    text = serializers.CharField(help_text=_("The decision, as minuted."))
+
+
+class ActionItemWriteInputSerializer(serializers.Serializer):
+    """An action item; PUT sends all of it, PATCH only what changes. Meetings and decisions
+    are chosen among those the caller sees (`visible_to`, from the context's request), as in
+    the pages' form."""
+
+    title = serializers.CharField(max_length=300)
+    description = serializers.CharField(allow_blank=True, required=False)
+    owner = serializers.PrimaryKeyRelatedField(
+        queryset=people(), help_text=_("Id of the person who must do it.")
+    )
+    due_on = BoundedDateField()
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Meeting.objects.none(), allow_null=True, required=False
+    )
+    decision = serializers.PrimaryKeyRelatedField(
+        queryset=Decision.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text=_("The decision must belong to the meeting given."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:  # the schema's generator: no choices to narrow
+            return
+        meetings = Meeting.objects.visible_to(request.user).active()
+        self.fields["meeting"].queryset = meetings  # type: ignore[attr-defined]
+        self.fields["decision"].queryset = Decision.objects.filter(meeting__in=meetings)  # type: ignore[attr-defined]

@@ -14,9 +14,10 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Role, User
+from portal.models import User
 
 from ..models import ActionItem, Capability, Decision, Meeting, TeamMembership
+from ..selectors import people
 
 DATE_INPUT_FORMAT = "%Y-%m-%d"
 DATETIME_LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -34,15 +35,6 @@ def _helper(*, form_id: str = "", method: str = "post") -> FormHelper:
     if form_id:
         helper.form_id = form_id
     return helper
-
-
-def people() -> QuerySet[User]:
-    """Active people who can own work or attend meetings (machine accounts are not people)."""
-    return (
-        User.objects.filter(is_active=True)
-        .exclude(groups__name=Role.API_CLIENT.value)
-        .order_by("full_name", "username")
-    )
 
 
 def _set_queryset(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:

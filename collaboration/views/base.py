@@ -25,7 +25,7 @@ from portal.types import AuthenticatedHttpRequest
 from portal.views import domain_error_message
 
 from .. import policies
-from ..models import Programme
+from ..selectors import current_programme  # noqa: F401  (the pages import it from here)
 
 PAGE_SIZE = 25
 CONFLICT = 409
@@ -50,11 +50,6 @@ def programme_crumbs(*trail: tuple[str | Promise, str | None]) -> list[dict[str,
         (_("Programme"), reverse("collaboration:programme-detail")),
         *trail,
     )
-
-
-def current_programme(user: Any) -> Programme | None:
-    """The cooperation programme (the portal runs one); None before it is set up."""
-    return Programme.objects.visible_to(user).order_by("pk").first()
 
 
 def render_page(

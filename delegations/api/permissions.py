@@ -44,12 +44,31 @@ def visit_serializer_class(user: Any, *, detail: bool, visit: Visit | None = Non
     return VisitSharedDetailSerializer if detail else VisitSharedSerializer
 
 
+#: Writes inside a visit (members, objectives, itinerary) and edits of the visit itself.
+MANAGE_ACTIONS = frozenset(
+    {"update", "partial_update", "members", "member_detail", "objectives", "itinerary",
+     "itinerary_item"}
+)  # fmt: skip
+#: Endpoints that exist only for people who see the visit's internals (404 for the others).
+INTERNAL_ACTIONS = frozenset({"members", "member_detail", "itinerary_item"})
+
+
 class VisitPermission(BasePermission):
-    """Transitions are part of the internal status: they do not exist for BGI's liaison
-    (404); a reader who may never move the visit gets 403 on POST."""
+    """Transitions and members are part of the internal status: they do not exist for BGI's
+    liaison (404); a reader who may never move the visit gets 403 on POST. Ministry staff
+    (`policies.can_manage_visit`) create and edit visits, members, objectives and itinerary."""
+
+    def has_permission(self, request, view):
+        if getattr(view, "action", None) == "create":
+            return policies.can_manage_visit(request.user)
+        return True
 
     def has_object_permission(self, request, view, obj):
         action = getattr(view, "action", None)
+        if action in INTERNAL_ACTIONS and not policies.can_view_visit_internals(request.user, obj):
+            raise NotFound
+        if action in MANAGE_ACTIONS and request.method not in SAFE_METHODS:
+            return policies.can_manage_visit(request.user, obj)
         if action == "transitions":
             if not sees_visit_status(request.user, obj):
                 raise NotFound

@@ -22,10 +22,13 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from collaboration.models import PriorityArea, Recommendation
 from delegations import selectors
 from delegations.models import DelegationMember, ItineraryItem, Site, Visit, VisitObjective
+from delegations.selectors import INTERNAL_ROLES, MINISTRY_ROLES, people_with_roles
 from delegations.workflows import TRANSITIONS_WITH_DATA, VISIT_FLOW
 from portal.api.serializers import UserRefSerializer
+from portal.api.writes import BoundedDateField, BoundedDateTimeField
 
 # Sites ---------------------------------------------------------------------------------------
 
@@ -438,3 +441,130 @@ class VisitTransitionInputSerializer(serializers.Serializer):
         default="",
         help_text=gettext_lazy("The government's travel approval reference (for `approve`)."),
     )
+
+
+# Inputs ---------------------------------------------------------------------------------------
+
+
+class VisitWriteInputSerializer(serializers.Serializer):
+    """A visit's description; PUT sends all of it, PATCH only what changes."""
+
+    title = serializers.CharField(max_length=300)
+    purpose = serializers.CharField(
+        allow_blank=True, required=False, help_text=gettext_lazy("Shared with BGI. Markdown.")
+    )
+    starts_on = BoundedDateField(allow_null=True, required=False)
+    ends_on = BoundedDateField(
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("The return date, not before the departure date."),
+    )
+    destination = serializers.CharField(max_length=200, required=False)
+    responsible_officer = serializers.PrimaryKeyRelatedField(
+        queryset=people_with_roles(MINISTRY_ROLES),
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("Id of a ministry officer."),
+    )
+    official_reference = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    internal_notes = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Seen only inside government; never shown to BGI."),
+    )
+
+
+class MemberWriteInputSerializer(serializers.Serializer):
+    """A delegation member and the dates of their travel readiness (no passport number)."""
+
+    user = serializers.PrimaryKeyRelatedField(
+        queryset=people_with_roles(INTERNAL_ROLES),
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("Id of a ministry or NIH user; null for an external person."),
+    )
+    name = serializers.CharField(
+        max_length=200,
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Needed for an external person; taken from the login otherwise."),
+    )
+    organisation = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    title = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    email = serializers.EmailField(allow_blank=True, required=False)
+    role = serializers.ChoiceField(choices=DelegationMember.Role.choices, required=False)
+    passport_expires_on = BoundedDateField(allow_null=True, required=False)
+    visa_applied_on = BoundedDateField(allow_null=True, required=False)
+    visa_issued_on = BoundedDateField(allow_null=True, required=False)
+    travel_approval_on = BoundedDateField(allow_null=True, required=False)
+    tickets_issued_on = BoundedDateField(allow_null=True, required=False)
+    insurance_on = BoundedDateField(allow_null=True, required=False)
+
+
+class ObjectiveCreateInputSerializer(serializers.Serializer):
+    priority_area = serializers.SlugRelatedField(
+        slug_field="slug", queryset=PriorityArea.objects.none()
+    )
+    recommendation = serializers.PrimaryKeyRelatedField(
+        queryset=Recommendation.objects.none(),
+        allow_null=True,
+        required=False,
+        help_text=gettext_lazy("A recommendation about the same priority area."),
+    )
+    text = serializers.CharField(help_text=gettext_lazy("Shared with BGI when the visit is."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is None:  # the schema's generator: no choices to narrow
+            return
+        viewer = request.user
+        self.fields["priority_area"].queryset = PriorityArea.objects.visible_to(viewer).active()  # type: ignore[attr-defined]
+        self.fields["recommendation"].queryset = (  # type: ignore[attr-defined]
+            Recommendation.objects.visible_to(viewer).active()
+        )
+
+
+class WallClockDateTimeField(BoundedDateTimeField):
+    """A time as sent: without an offset it stays wall-clock time, which the service reads in
+    the place's zone; with one, it is that instant."""
+
+    def enforce_timezone(self, value: dt.datetime) -> dt.datetime:
+        return value
+
+
+class ItineraryItemWriteInputSerializer(serializers.Serializer):
+    """An itinerary entry; times are wall-clock times at the place (`timezone`, else the
+    site's zone, else Asia/Shanghai) unless they carry an offset."""
+
+    title = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=ItineraryItem.Kind.choices, required=False)
+    site = serializers.PrimaryKeyRelatedField(
+        queryset=Site.objects.active(), allow_null=True, required=False
+    )
+    timezone = serializers.CharField(
+        max_length=64,
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("IANA zone of the times, e.g. Asia/Shanghai."),
+    )
+    starts = WallClockDateTimeField(help_text=gettext_lazy("e.g. 2026-05-11T09:30 (local time)."))
+    ends = WallClockDateTimeField()
+    counterparts = serializers.CharField(allow_blank=True, required=False)
+    notes = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        help_text=gettext_lazy("Seen by the ministry and NIH only, never by BGI."),
+    )
+    attendees = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=DelegationMember.objects.filter(is_active=True),
+        required=False,
+        help_text=gettext_lazy("Ids of members of this delegation."),
+    )
+
+    def to_internal_value(self, data: Any) -> Any:
+        values = super().to_internal_value(data)
+        if "timezone" in values:
+            values["timezone_name"] = values.pop("timezone")
+        return values

@@ -11,18 +11,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import PriorityArea, Recommendation
-from portal.models import Role
 
 from ..models import BudgetLine, DelegationMember, Visit
+from ..selectors import INTERNAL_ROLES, MINISTRY_ROLES
+from ..selectors import people_with_roles as _people
 from ..services import MemberData, VisitData
-
-MINISTRY_ROLES = [Role.MINISTRY.value, Role.APPROVER.value]
-INTERNAL_ROLES = [*MINISTRY_ROLES, Role.NIH_LEAD.value, Role.NIH_EXPERT.value]
 
 
 class DateInput(forms.DateInput):
@@ -32,16 +30,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def _people(role_names: list[str], keep: int | None = None) -> QuerySet[Any]:
-    """Active users with one of these roles, plus `keep` (the person already chosen)."""
-    return (
-        get_user_model()
-        .objects.filter(Q(is_active=True, groups__name__in=role_names) | Q(pk=keep))
-        .distinct()
-        .order_by("full_name", "username")
-    )
 
 
 class PersonChoiceField(forms.ModelChoiceField):
@@ -178,13 +166,6 @@ class VisitForm(_ChoosingForm):
             Fieldset(_("Internal"), "official_reference", "internal_notes"),
             *(["version"] if with_version else []),
         )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        starts, ends = data.get("starts_on"), data.get("ends_on")
-        if starts and ends and ends < starts:
-            self.add_error("ends_on", _("The return date cannot be before the departure date."))
-        return data
 
     def to_data(self) -> VisitData:
         data = self.cleaned_data

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from collaboration.models import Programme
+from collaboration.selectors import current_programme
 from portal.exceptions import DomainError, StaleVersion
 from portal.models import User
 from portal.pages import STALE_EDIT_MESSAGE, WorkflowTransitionView, put_errors_on_form
@@ -317,7 +317,7 @@ class VisitCreateView(VisitPagesMixin, View):
         check_visit_access(request.user, None, manage=True)
         form = VisitForm(request.POST, submit_label=_("Propose visit"))
         if form.is_valid():
-            programme = Programme.objects.visible_to(request.user).order_by("pk").first()
+            programme = current_programme(request.user)
             if programme is None:
                 form.add_error(None, _("The programme has not been set up yet."))
                 return self._render(request, form, status=409)

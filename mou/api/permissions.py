@@ -39,11 +39,17 @@ def mou_serializer_class(user: Any) -> type:
     return MouSerializer if sees_mou_status(user) else MouSharedSerializer
 
 
+#: The working draft and sharing are internal: they do not exist for BGI's liaison (404).
+INTERNAL_ACTIONS = frozenset(
+    {"transitions", "obligations", "clauses", "clause_detail", "version_share"}
+)
+
+
 class MouPermission(BasePermission):
     def has_object_permission(self, request, view, obj):
         action = getattr(view, "action", None)
         user = request.user
-        if action in ("transitions", "obligations") and not sees_mou_status(user, obj):
+        if action in INTERNAL_ACTIONS and not sees_mou_status(user, obj):
             raise NotFound
         if action == "signatures" and not can_view_signatures(user, obj):
             raise NotFound
@@ -53,4 +59,10 @@ class MouPermission(BasePermission):
             return may_take_some_step(MOU_FLOW, user, obj)
         if action == "verify":
             return policies.can_verify_signed_copy(user, obj)
-        return False
+        if action in ("clauses", "clause_detail"):
+            return policies.can_edit_draft(user, obj)
+        if action in ("versions", "version_share"):
+            return policies.can_manage_mou(user, obj)
+        # Who may comment depends on the version (BGI's liaison: shared ones); the view asks
+        # `policies.can_comment_version` once it has the version.
+        return action == "version_comments"

@@ -12,7 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from collaboration.models import PriorityArea, Recommendation
+from mou import selectors
 from mou.models import (
+    Clause,
     ClauseComment,
     ClauseSnapshot,
     Clearance,
@@ -323,3 +326,94 @@ class ObligationSerializer(serializers.ModelSerializer):
     def get_is_overdue(self, obj: Obligation) -> bool:
         """Open or in progress, and past its due date."""
         return obj.is_overdue
+
+
+# Drafting inputs and the working draft -------------------------------------------------------
+
+
+class DraftClauseSerializer(serializers.ModelSerializer):
+    """A clause of the working draft (internal), with the version to send back in If-Match."""
+
+    priority_areas: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        many=True, read_only=True, slug_field="slug"
+    )
+    is_out_of_step = serializers.BooleanField(read_only=True)
+    lagging_language = serializers.CharField(
+        read_only=True,
+        help_text=_("The language that did not follow the last change: en, zh, or empty."),
+    )
+
+    class Meta:
+        model = Clause
+        fields = [
+            "id",
+            "key",
+            "position",
+            "heading_en",
+            "heading_zh",
+            "text_en",
+            "text_zh",
+            "lagging_language",
+            "is_out_of_step",
+            "priority_areas",
+            "recommendations",
+            "source_recommendation",
+            "version",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class ClauseWriteInputSerializer(serializers.Serializer):
+    """A clause in both languages; PUT sends all of it, PATCH only what changes. Without its
+    Chinese text a clause is out of step until the translation follows."""
+
+    heading_en = serializers.CharField(max_length=300)
+    text_en = serializers.CharField()
+    heading_zh = serializers.CharField(max_length=300, allow_blank=True, required=False)
+    text_zh = serializers.CharField(allow_blank=True, required=False)
+    priority_areas = serializers.SlugRelatedField(
+        many=True,
+        slug_field="slug",
+        queryset=PriorityArea.objects.none(),
+        required=False,
+        help_text=_("Slugs of priority areas of the MoU's programme."),
+    )
+    recommendations = serializers.PrimaryKeyRelatedField(
+        many=True,
+        queryset=Recommendation.objects.none(),
+        required=False,
+        help_text=_("Ids of approved recommendations of the MoU's programme."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "mou" not in self.context:  # the schema's generator: no choices to narrow
+            return
+        areas, recommendations = selectors.clause_citable_choices(
+            viewer=self.context["request"].user,
+            mou=self.context["mou"],
+            clause=self.context.get("clause"),
+        )
+        self.fields["priority_areas"].child_relation.queryset = areas  # type: ignore[attr-defined]
+        self.fields["recommendations"].child_relation.queryset = recommendations  # type: ignore[attr-defined]
+
+
+class MouVersionPublishInputSerializer(serializers.Serializer):
+    note = serializers.CharField(
+        max_length=300,
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text=_("What this version is for, e.g. “Sent to BGI for comments”."),
+    )
+
+
+class ClauseCommentCreateInputSerializer(serializers.Serializer):
+    clause = serializers.UUIDField(help_text=_("The `key` of a clause of this version."))
+    body = serializers.CharField()
+    visible_to_bgi = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=_("Also show the comment to BGI's liaison (shared versions only)."),
+    )

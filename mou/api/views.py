@@ -3,7 +3,8 @@
 Every queryset starts from `visible_to(request.user)`: BGI's liaison sees only MoUs with a
 version shared with BGI, only the shared versions and only the comments meant for BGI;
 anything else answers 404, as for a record that does not exist. Machine accounts read the
-internal status and may change nothing.
+internal status and may change nothing. Drafting (clauses, publishing and sharing versions,
+comments) calls the same services as the pages.
 """
 
 from typing import cast
@@ -17,16 +18,35 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
-from rest_framework import exceptions, viewsets
+from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from mou import selectors
-from mou.models import ClauseComment, Clearance, Mou, MouTransition, MouVersion, SignedCopy
-from mou.services import file_sha256, mou_transition, signed_copy_matches
+from mou import policies, selectors
+from mou.models import (
+    Clause,
+    ClauseComment,
+    Clearance,
+    Mou,
+    MouTransition,
+    MouVersion,
+    SignedCopy,
+)
+from mou.services import (
+    ClauseData,
+    clause_add,
+    clause_comment_add,
+    clause_update,
+    file_sha256,
+    mou_transition,
+    mou_version_publish,
+    mou_version_share,
+    signed_copy_matches,
+)
 from mou.workflows import MOU_FLOW, TRANSITIONS_WITH_DATA
+from portal.api.concurrency import etag_for, expected_version
 from portal.api.mixins import (
     ERRORS_DETAIL,
     ERRORS_READ,
@@ -38,12 +58,24 @@ from portal.api.mixins import (
 )
 from portal.api.serializers import ErrorSerializer
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
+from portal.api.writes import (
+    JsonWritesMixin,
+    dataclass_from,
+    edit_schema,
+    example,
+    post_schema,
+    require_version,
+)
 from portal.exceptions import Conflict
 from portal.models import User
 
 from .filters import MouApiFilter
 from .permissions import MouPermission, mou_serializer_class, sees_mou_status
 from .serializers import (
+    ClauseCommentCreateInputSerializer,
+    ClauseCommentSerializer,
+    ClauseWriteInputSerializer,
+    DraftClauseSerializer,
     MouDiffInputSerializer,
     MouDiffSerializer,
     MouSerializer,
@@ -53,6 +85,7 @@ from .serializers import (
     MouVerifyInputSerializer,
     MouVerifySerializer,
     MouVersionDetailSerializer,
+    MouVersionPublishInputSerializer,
     MouVersionSerializer,
     ObligationSerializer,
     clause_change_body,
@@ -65,6 +98,20 @@ MOU_ANY_AUDIENCE = PolymorphicProxySerializer(
 )
 VERSION_NUMBER = OpenApiParameter(
     "number", OpenApiTypes.INT, OpenApiParameter.PATH, description="The version's number."
+)
+CLAUSE_ID = OpenApiParameter(
+    "clause_id", OpenApiTypes.INT, OpenApiParameter.PATH, description="The draft clause's id."
+)
+CLAUSE_EXAMPLE = example(
+    "A clause in both languages",
+    {
+        "heading_en": "Data sharing",
+        "text_en": "Genomic data stay in Pakistan; BGI analyses them under the agreed protocol.",
+        "heading_zh": "数据共享",
+        "text_zh": "基因组数据留在巴基斯坦；华大基因按照商定的方案进行分析。",
+        "priority_areas": ["genomic-surveillance"],
+        "recommendations": [12],
+    },
 )
 
 
@@ -95,6 +142,7 @@ def step_names(mou: Mou, user) -> list[str]:
     transitions=transitions_schema(MouTransitionInputSerializer, MouSerializer),
 )  # fmt: skip
 class MouViewSet(
+    JsonWritesMixin,
     TransitionsActionMixin,
     FilterListOnlyMixin,
     ConditionalRetrieveMixin,
@@ -112,6 +160,9 @@ class MouViewSet(
     transition_workflow = MOU_FLOW
     transition_input_serializer = MouTransitionInputSerializer
     transitions_with_data = TRANSITIONS_WITH_DATA
+    json_write_actions = frozenset(
+        {"clauses", "clause_detail", "versions", "version_share", "version_comments"}
+    )
 
     def get_queryset(self):
         user = self.request.user
@@ -156,11 +207,29 @@ class MouViewSet(
 
     # Versions and their difference --------------------------------------------------------------
 
-    @extend_schema(request=None, responses={200: MouVersionSerializer(many=True), **ERRORS_DETAIL})
-    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: MouVersionSerializer(many=True), **ERRORS_DETAIL},
+    )
+    @post_schema(
+        MouVersionPublishInputSerializer,
+        MouVersionSerializer,
+        description="Publish the working draft as the next numbered, immutable version "
+        "(ministry staff, while the text is worked on).",
+        examples=[example("Publish for BGI's comments", {"note": "Sent to BGI for comments"})],
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
     def versions(self, request, pk=None):
-        """The published versions the caller may read, newest first."""
+        """GET: the published versions the caller may read, newest first. POST: publish."""
         mou = self.get_object()
+        if request.method == "POST":
+            data = MouVersionPublishInputSerializer(data=request.data)
+            data.is_valid(raise_exception=True)
+            version = mou_version_publish(
+                mou=mou, actor=request.user, note=data.validated_data["note"]
+            )
+            return Response(MouVersionSerializer(version).data, status.HTTP_201_CREATED)
         versions = MouVersion.objects.visible_to(request.user).filter(mou=mou).order_by("-number")
         return Response(MouVersionSerializer(versions, many=True).data)
 
@@ -210,6 +279,157 @@ class MouViewSet(
             "clauses": [clause_change_body(c) for c in selectors.version_diff(old=old, new=new)],
         }
         return Response(MouDiffSerializer(body).data)
+
+    @post_schema(
+        None,
+        MouVersionSerializer,
+        code=200,
+        description="Share a published version with BGI's liaison (read and comment); it "
+        "cannot be undone (409 if already shared).",
+        parameters=[VERSION_NUMBER],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"versions/(?P<number>[0-9]+)/share",
+        url_name="version-share",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def version_share(self, request, pk=None, number=None):
+        """Share the version with BGI."""
+        version = self._version(self.get_object(), int(number))
+        shared = mou_version_share(version=version, actor=request.user)
+        return Response(MouVersionSerializer(shared).data)
+
+    @post_schema(
+        ClauseCommentCreateInputSerializer,
+        ClauseCommentSerializer,
+        description="Comment on a clause of a version. Ministry and NIH people comment "
+        "internally (or for BGI too, on a shared version, with `visible_to_bgi`); BGI's "
+        "liaison comments on shared versions.",
+        examples=[
+            example(
+                "A comment on a clause",
+                {
+                    "clause": "5b0e7a52-1d4c-4c57-9d55-0f8f0c6c2b61",
+                    "body": "Name the protocol's annex here.",
+                    "visible_to_bgi": True,
+                },
+            )
+        ],
+        parameters=[VERSION_NUMBER],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"versions/(?P<number>[0-9]+)/comments",
+        url_name="version-comments",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def version_comments(self, request, pk=None, number=None):
+        """Comment on a clause of the version."""
+        version = self._version(self.get_object(), int(number))
+        if not policies.can_comment_version(cast(User, request.user), version):
+            raise exceptions.PermissionDenied
+        data = ClauseCommentCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        clause = version.clauses.filter(key=data.validated_data["clause"]).first()
+        if clause is None:
+            raise exceptions.ValidationError({"clause": [_("That clause is not in this version.")]})
+        comment = clause_comment_add(
+            version=version,
+            clause=clause,
+            actor=request.user,
+            body=data.validated_data["body"],
+            visible_to_bgi=data.validated_data["visible_to_bgi"],
+        )
+        return Response(ClauseCommentSerializer(comment).data, status.HTTP_201_CREATED)
+
+    # The working draft ----------------------------------------------------------------------------
+
+    def _clause_input(self, request, mou: Mou, clause: Clause | None = None, *, partial=False):
+        context = {"request": request, "mou": mou, "clause": clause}
+        data = ClauseWriteInputSerializer(data=request.data, partial=partial, context=context)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    @staticmethod
+    def _clause_response(clause: Clause, code: int = status.HTTP_200_OK) -> Response:
+        fresh = Clause.objects.prefetch_related("priority_areas", "recommendations").get(
+            pk=clause.pk
+        )
+        response = Response(DraftClauseSerializer(fresh).data, status=code)
+        response["ETag"] = etag_for(fresh)
+        return response
+
+    @extend_schema(
+        methods=["GET"],
+        request=None,
+        responses={200: DraftClauseSerializer(many=True), **ERRORS_DETAIL},
+    )
+    @post_schema(
+        ClauseWriteInputSerializer,
+        DraftClauseSerializer,
+        description="Add a clause at the end of the working draft (ministry staff, while the "
+        "MoU is drafted or negotiated). Its ETag is the clause's version.",
+        examples=[CLAUSE_EXAMPLE],
+    )
+    @action(detail=True, methods=["get", "post"], filter_backends=[], pagination_class=None)
+    def clauses(self, request, pk=None):
+        """GET: the working draft's clauses in order (internal). POST: add one."""
+        mou = self.get_object()
+        if request.method == "GET":
+            rows = (
+                mou.clauses.active()
+                .prefetch_related("priority_areas", "recommendations")
+                .order_by("position", "pk")
+            )
+            return Response(DraftClauseSerializer(rows, many=True).data)
+        values = self._clause_input(request, mou)
+        clause = clause_add(
+            mou=mou,
+            actor=request.user,
+            data=dataclass_from(ClauseData, values, many=["priority_areas", "recommendations"]),
+        )
+        return self._clause_response(clause, status.HTTP_201_CREATED)
+
+    @edit_schema(
+        ClauseWriteInputSerializer(partial=True),
+        DraftClauseSerializer,
+        methods=["PATCH"],
+        description="Change a clause (only what is sent) on its ETag; the language that did "
+        "not follow a change falls out of step.",
+        examples=[example("Fix the Chinese heading", {"heading_zh": "数据共享与保护"})],
+        parameters=[CLAUSE_ID],
+    )
+    @action(
+        detail=True,
+        methods=["patch"],
+        url_path=r"clauses/(?P<clause_id>[0-9]+)",
+        url_name="clause-detail",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def clause_detail(self, request, pk=None, clause_id=None):
+        """Edit a clause of the working draft (If-Match: the clause's ETag)."""
+        mou = self.get_object()
+        clause = mou.clauses.active().filter(pk=int(clause_id)).first()
+        if clause is None:
+            raise exceptions.NotFound(_("The draft has no such clause."))
+        version = expected_version(request)
+        values = self._clause_input(request, mou, clause, partial=True)
+        require_version(clause, version)
+        updated = clause_update(
+            clause=clause,
+            actor=request.user,
+            expected_version=version,
+            data=dataclass_from(
+                ClauseData, values, clause, many=["priority_areas", "recommendations"]
+            ),
+        )
+        return self._clause_response(updated)
 
     # The workflow -------------------------------------------------------------------------------
 

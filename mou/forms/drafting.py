@@ -10,13 +10,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from collaboration.models import PriorityArea, Programme, Recommendation
 from portal.models import Role
 
 from ..models import Clause, Clearance, Mou
+from ..selectors import clause_citable_choices
 from ..services import ClauseData
 
 EN = {"lang": "en"}
@@ -137,30 +138,10 @@ class ClauseForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        chosen_areas, chosen_recommendations = Q(pk__in=[]), Q(pk__in=[])
         if clause is not None:
-            # Keep what the clause already cites selectable, even if archived since.
-            chosen_areas = Q(mou_clauses=clause)
-            chosen_recommendations = Q(mou_clauses=clause)
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
-        areas: QuerySet[PriorityArea] = (
-            PriorityArea.objects.visible_to(viewer)
-            .filter(programme=mou.programme)
-            .filter(Q(archived_at__isnull=True) | chosen_areas)
-            .distinct()
-            .order_by("position", "name")
-        )
+        areas, recommendations = clause_citable_choices(viewer=viewer, mou=mou, clause=clause)
         cast(forms.ModelMultipleChoiceField, self.fields["priority_areas"]).queryset = areas
-        recommendations: QuerySet[Recommendation] = (
-            Recommendation.objects.visible_to(viewer)
-            .filter(programme=mou.programme)
-            .filter(
-                Q(status=Recommendation.Status.APPROVED, archived_at__isnull=True)
-                | chosen_recommendations
-            )
-            .distinct()
-            .order_by("title")
-        )
         cast(
             forms.ModelMultipleChoiceField, self.fields["recommendations"]
         ).queryset = recommendations

@@ -289,6 +289,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "VisitStatusEnum": "delegations.models.Visit.Status",
         "ItineraryItemKindEnum": "delegations.models.ItineraryItem.Kind",
+        "DelegationMemberRoleEnum": "delegations.models.DelegationMember.Role",
         "MouStatusEnum": "mou.models.Mou.Status",
         "RecommendationStatusEnum": "collaboration.models.Recommendation.Status",
         "ClauseChangeKindEnum": ["added", "removed", "moved", "changed", "unchanged"],

@@ -35,8 +35,8 @@ NIH = roles("nih_expert2", "nih_expert", "nih_lead")
 
 ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "api-docs": {"GET": STATUS_READERS},
-    "api:action-item-detail": {"GET": STATUS_READERS},
-    "api:action-item-list": {"GET": SIGNED_IN},
+    "api:action-item-detail": {"GET": STATUS_READERS, "PUT": MINISTRY, "PATCH": MINISTRY},
+    "api:action-item-list": {"GET": SIGNED_IN, "POST": MINISTRY},
     "api:action-item-transitions": {
         "GET": STATUS_READERS,
         "POST": roles("nih_lead", "ministry", "approver"),
@@ -44,8 +44,11 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "api:capability-detail": {"GET": STATUS_READERS},
     "api:capability-list": {"GET": SIGNED_IN},
     "api:me": {"GET": SIGNED_IN},
-    "api:meeting-detail": {"GET": STATUS_READERS},
-    "api:meeting-list": {"GET": SIGNED_IN},
+    "api:meeting-decisions": {"POST": MINISTRY},
+    "api:meeting-detail": {"GET": STATUS_READERS, "PUT": MINISTRY, "PATCH": MINISTRY},
+    "api:meeting-list": {"GET": SIGNED_IN, "POST": MINISTRY},
+    "api:mou-clause-detail": {"PATCH": MINISTRY},
+    "api:mou-clauses": {"GET": STATUS_READERS, "POST": MINISTRY},
     "api:mou-detail": {"GET": SIGNED_IN},
     # BGI compares shared versions only; the matrix asks about an unshared one.
     "api:mou-diff": {"GET": STATUS_READERS},
@@ -54,8 +57,11 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "api:mou-signatures": {"GET": STATUS_READERS},
     "api:mou-transitions": {"GET": STATUS_READERS, "POST": MINISTRY},
     "api:mou-verify": {"POST": INTERNAL},
+    # BGI's liaison comments on the matrix's version: it is shared with BGI.
+    "api:mou-version-comments": {"POST": GOVERNMENT | {"bgi_liaison"}},
     "api:mou-version-detail": {"GET": SIGNED_IN},
-    "api:mou-versions": {"GET": SIGNED_IN},
+    "api:mou-version-share": {"POST": MINISTRY},
+    "api:mou-versions": {"GET": SIGNED_IN, "POST": MINISTRY},
     "api:notification-detail": {"GET": roles("ministry")},
     "api:notification-list": {"GET": SIGNED_IN},
     "api:notification-read": {"POST": roles("ministry")},
@@ -89,8 +95,13 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "api:token-login": {"POST": EVERYONE},
     "api:trace": {"GET": INTERNAL},
     "api:visit-calendar": {"GET": SIGNED_IN},
-    "api:visit-detail": {"GET": SIGNED_IN},
-    "api:visit-list": {"GET": SIGNED_IN},
+    "api:visit-detail": {"GET": SIGNED_IN, "PUT": MINISTRY, "PATCH": MINISTRY},
+    "api:visit-itinerary": {"POST": MINISTRY},
+    "api:visit-itinerary-item": {"PATCH": MINISTRY, "DELETE": MINISTRY},
+    "api:visit-list": {"GET": SIGNED_IN, "POST": MINISTRY},
+    "api:visit-member-detail": {"PATCH": MINISTRY, "DELETE": MINISTRY},
+    "api:visit-members": {"POST": MINISTRY},
+    "api:visit-objectives": {"POST": MINISTRY},
     "api:visit-transitions": {
         "GET": STATUS_READERS,
         "POST": roles("nih_lead", "ministry", "approver"),

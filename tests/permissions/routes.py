@@ -168,6 +168,19 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:mou-verify": _pk("signed_mou"),
     "api:mou-version-detail": _version,
     "api:mou-versions": _pk("mou"),
+    "api:meeting-decisions": _pk("meeting"),
+    "api:visit-members": _pk("visit"),
+    "api:visit-member-detail": lambda w: {"pk": w.member.visit_id, "member_id": w.member.pk},
+    "api:visit-objectives": _pk("visit"),
+    "api:visit-itinerary": _pk("visit"),
+    "api:visit-itinerary-item": lambda w: {
+        "pk": w.itinerary_item.visit_id,
+        "item_id": w.itinerary_item.pk,
+    },
+    "api:mou-clauses": _pk("mou"),
+    "api:mou-clause-detail": lambda w: {"pk": w.clause.mou_id, "clause_id": w.clause.pk},
+    "api:mou-version-share": _version,
+    "api:mou-version-comments": _version,
 }
 
 
