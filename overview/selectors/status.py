@@ -31,6 +31,7 @@ from collaboration.models import (
 )
 from delegations.models import DelegationMember, LogisticsTask, Visit
 from delegations.selectors import VisitStatus, visit_statuses
+from genebank.selectors import GenebankStatus, genebank_status
 from mou.models import Clearance, Mou, MouTransition, MouVersion, Signatory
 from mou.selectors import MouStatus, mou_statuses
 from portal import policies as roles
@@ -140,6 +141,7 @@ class ProgrammeStatus:
     mous: tuple[MouStatus, ...]
     action_items: ActionItemSummary
     last_changed_at: dt.datetime | None
+    genebank: GenebankStatus
 
     @property
     def next_visit(self) -> VisitStatus | None:
@@ -354,4 +356,5 @@ def programme_status(
         mous=mou_statuses(viewer=viewer, today=today),
         action_items=_action_items(viewer, today, overdue_limit),
         last_changed_at=last_changed_at(),
+        genebank=genebank_status(viewer=viewer, today=today),
     )
