@@ -100,7 +100,11 @@ def transfer_checks(transfer: Transfer, *, today: dt.date) -> list[CheckResult]:
         ok = any(a.kind == kind and _covers(a, transfer.cohort_id, today) for a in approvals)
         add(code, ok, _("none named is in date on %(day)s and covers the cohort") % {"day": today})
     bad = [a.reference for a in approvals if not _covers(a, transfer.cohort_id, today)]
-    add("approvals_in_scope", not bad, _("out of date or scope: %(refs)s") % {"refs": ", ".join(bad)})
+    add(
+        "approvals_in_scope",
+        not bad,
+        _("out of date or scope: %(refs)s") % {"refs": ", ".join(bad)},
+    )
     sent = (
         Transfer.objects.filter(agreement=agreement, status__in=SENT_STATUSES)
         .exclude(pk=transfer.pk)

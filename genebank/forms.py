@@ -28,7 +28,9 @@ class TransferForm(forms.Form):
     purpose_use = forms.ChoiceField(label=_("Use it serves"), choices=Use.choices)
     purpose = forms.CharField(label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 3}))
     destination_site = forms.CharField(label=_("Destination site"), max_length=200)
-    is_addressed_to_bgi = forms.BooleanField(label=_("Addressed to BGI"), required=False, initial=True)
+    is_addressed_to_bgi = forms.BooleanField(
+        label=_("Addressed to BGI"), required=False, initial=True
+    )
     is_deidentified = forms.BooleanField(
         label=_("I attest the samples or data are de-identified to the plan's standard"),
         required=False,

@@ -112,7 +112,9 @@ class Cohort(TimeStampedModel, VersionedModel, ArchivableModel):
     target_samples = models.PositiveIntegerField(_("target samples"))
     enrolled_participants = models.PositiveIntegerField(_("enrolled participants"), default=0)
     collected_samples = models.PositiveIntegerField(_("collected samples"), default=0)
-    sample_types = models.JSONField(_("sample types"), default=list, blank=True, validators=[validate_materials])
+    sample_types = models.JSONField(
+        _("sample types"), default=list, blank=True, validators=[validate_materials]
+    )
     collection_sites = models.TextField(_("collection sites"), blank=True)
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
@@ -155,7 +157,9 @@ class ConsentVersion(TimeStampedModel):
     number = models.PositiveIntegerField(_("number"))
     text_en = models.TextField(_("text (English)"))
     text_ur = models.TextField(_("text (Urdu)"))
-    permitted_uses = models.JSONField(_("permitted uses"), default=list, blank=True, validators=[validate_uses])
+    permitted_uses = models.JSONField(
+        _("permitted uses"), default=list, blank=True, validators=[validate_uses]
+    )
     effective_on = models.DateField(_("effective on"))
 
     history = HistoricalRecords()
@@ -163,7 +167,9 @@ class ConsentVersion(TimeStampedModel):
     class Meta:
         ordering = ["cohort", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["cohort", "number"], name="consentversion_number_unique")
+            models.UniqueConstraint(
+                fields=["cohort", "number"], name="consentversion_number_unique"
+            )
         ]
 
     def __str__(self) -> str:
@@ -222,8 +228,12 @@ class Agreement(TimeStampedModel, VersionedModel, ArchivableModel):
     title = models.CharField(_("title"), max_length=200)
     parties = models.CharField(_("parties"), max_length=300)
     scope = models.TextField(_("scope"))
-    materials = models.JSONField(_("sample and data types"), default=list, blank=True, validators=[validate_materials])
-    permitted_uses = models.JSONField(_("permitted uses"), default=list, blank=True, validators=[validate_uses])
+    materials = models.JSONField(
+        _("sample and data types"), default=list, blank=True, validators=[validate_materials]
+    )
+    permitted_uses = models.JSONField(
+        _("permitted uses"), default=list, blank=True, validators=[validate_uses]
+    )
     onward_sharing_allowed = models.BooleanField(_("onward sharing allowed"), default=False)
     end_of_use = models.CharField(_("at the end of use"), max_length=10, choices=EndOfUse)
     max_quantity = models.PositiveIntegerField(

@@ -11,7 +11,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from .models import Agreement, Approval, Cohort, ConsentVersion, Transfer, labels_of, Use
+from .models import Agreement, Approval, Cohort, ConsentVersion, Transfer, Use, labels_of
 
 #: How far ahead the status lists approvals that expire.
 EXPIRING_WITHIN_DAYS = 90
@@ -68,11 +68,15 @@ def genebank_status(*, viewer: Any, today: dt.date) -> GenebankStatus:
     """The gene bank's section of the programme status (three queries, whatever the data)."""
     cohorts = tuple(
         CohortProgress(
-            id=c.pk, name=c.name, priority_area=c.priority_area.name,
+            id=c.pk,
+            name=c.name,
+            priority_area=c.priority_area.name,
             target_participants=c.target_participants,
-            enrolled_participants=c.enrolled_participants, target_samples=c.target_samples,
-            collected_samples=c.collected_samples, percent=c.progress_percent,
-        )  # fmt: skip
+            enrolled_participants=c.enrolled_participants,
+            target_samples=c.target_samples,
+            collected_samples=c.collected_samples,
+            percent=c.progress_percent,
+        )
         for c in Cohort.objects.visible_to(viewer).active().select_related("priority_area")
     )
     counts = dict(
@@ -89,12 +93,17 @@ def genebank_status(*, viewer: Any, today: dt.date) -> GenebankStatus:
     end = today + dt.timedelta(days=EXPIRING_WITHIN_DAYS)
     expiring = tuple(
         ExpiringApproval(
-            id=a.pk, kind=a.kind, kind_label=a.get_kind_display(), reference=a.reference,
-            authority=a.authority, valid_to=a.valid_to, days_left=(a.valid_to - today).days,
-        )  # fmt: skip
-        for a in Approval.objects.visible_to(viewer).expiring_between(today, end).order_by(
-            "valid_to", "pk"
+            id=a.pk,
+            kind=a.kind,
+            kind_label=a.get_kind_display(),
+            reference=a.reference,
+            authority=a.authority,
+            valid_to=a.valid_to,
+            days_left=(a.valid_to - today).days,
         )
+        for a in Approval.objects.visible_to(viewer)
+        .expiring_between(today, end)
+        .order_by("valid_to", "pk")
     )
     return GenebankStatus(
         cohorts=cohorts,
@@ -161,14 +170,14 @@ def transfer_trace(transfer: Transfer) -> list[TraceStep]:
         TraceStep(str(_("Priority area")), area.name, area.get_absolute_url()),
         TraceStep(str(_("Cohort")), cohort.name, cohort.get_absolute_url()),
     ]
-    for consent in transfer.consent_versions.all():
-        steps.append(
-            TraceStep(
-                str(_("Consent version")),
-                f"v{consent.number} ({labels_of(Use, consent.permitted_uses)})",
-                cohort.get_absolute_url() + f"#consent-{consent.number}",
-            )
+    steps.extend(
+        TraceStep(
+            str(_("Consent version")),
+            f"v{consent.number} ({labels_of(Use, consent.permitted_uses)})",
+            cohort.get_absolute_url() + f"#consent-{consent.number}",
         )
+        for consent in transfer.consent_versions.all()
+    )
     steps.append(TraceStep(str(_("Transfer")), transfer.reference, transfer.get_absolute_url()))
     agreement = transfer.agreement
     steps.append(TraceStep(str(_("Agreement")), str(agreement), agreement.get_absolute_url()))

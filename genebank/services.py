@@ -183,7 +183,9 @@ def agreement_create(*, actor: User | None, data: AgreementData) -> Agreement:
 
 
 @transaction.atomic
-def agreement_signed_copy_upload(*, agreement: Agreement, actor: User | None, upload: Any) -> Agreement:
+def agreement_signed_copy_upload(
+    *, agreement: Agreement, actor: User | None, upload: Any
+) -> Agreement:
     """Keep the scanned signed agreement (a PDF) and its SHA-256, as for the MoU's signed
     copy; it is never replaced."""
     _require_manager(actor)
@@ -298,4 +300,3 @@ def transfer_transition(
         locked, name, actor=actor, comment=comment, expected_version=expected_version
     )
     return moved
-

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -16,9 +18,13 @@ class ConsentVersionSerializer(serializers.ModelSerializer):
 
 
 class CohortSerializer(serializers.ModelSerializer):
-    priority_area = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    priority_area: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     consent_versions = ConsentVersionSerializer(many=True, read_only=True)
-    indicators = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    indicators: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     progress_percent = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -30,7 +36,9 @@ class CohortSerializer(serializers.ModelSerializer):
 
 
 class AgreementSerializer(serializers.ModelSerializer):
-    mou_clause = serializers.PrimaryKeyRelatedField(read_only=True)
+    mou_clause: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
     has_signed_copy = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -42,7 +50,9 @@ class AgreementSerializer(serializers.ModelSerializer):
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
-    cohorts = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    cohorts: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Approval
@@ -54,7 +64,9 @@ class TransferSharedSerializer(serializers.ModelSerializer):
     """What BGI's liaison sees of a transfer addressed to BGI: no participant-level data,
     no consent, approvals or internal notes."""
 
-    agreement = serializers.SlugRelatedField(slug_field="reference", read_only=True)
+    agreement: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="reference", read_only=True
+    )
 
     class Meta:
         model = Transfer
@@ -78,9 +90,15 @@ class TraceStepSerializer(serializers.Serializer):
 class TransferSerializer(TransferSharedSerializer):
     """A transfer with what it relies on (internal people and machine accounts)."""
 
-    cohort = serializers.PrimaryKeyRelatedField(read_only=True)
-    consent_versions = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    approvals = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    cohort: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        read_only=True
+    )
+    consent_versions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
+    approvals: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
     agreement_id = serializers.IntegerField(read_only=True)
 
     class Meta(TransferSharedSerializer.Meta):
@@ -99,12 +117,16 @@ class TransferInternalSerializer(TransferSerializer):
 class TransferCreateInputSerializer(serializers.Serializer):
     reference = serializers.CharField(max_length=100)
     kind = serializers.ChoiceField(choices=Transfer.Kind.choices)
-    cohort = serializers.PrimaryKeyRelatedField(queryset=Cohort.objects.active())
-    consent_versions = serializers.PrimaryKeyRelatedField(
+    cohort: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=Cohort.objects.active()
+    )
+    consent_versions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, queryset=ConsentVersion.objects.all()
     )
-    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.active())
-    approvals = serializers.PrimaryKeyRelatedField(
+    agreement: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+        queryset=Agreement.objects.active()
+    )
+    approvals: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Approval.objects.active(), required=False, default=list
     )
     material = serializers.ChoiceField(choices=Material.choices)

@@ -79,11 +79,18 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
     list=extend_schema(
         description="Transfers the caller may see. BGI's liaison gets only transfers addressed "
         "to BGI, approved or later, in a reduced shape (`TransferShared`).",
-        responses={200: PolymorphicProxySerializer(
-            component_name="TransferListItem",
-            serializers=[TransferInternalSerializer, TransferSerializer, TransferSharedSerializer],
-            resource_type_field_name=None, many=True,
-        )},  # fmt: skip
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="TransferListItem",
+                serializers=[
+                    TransferInternalSerializer,
+                    TransferSerializer,
+                    TransferSharedSerializer,
+                ],
+                resource_type_field_name=None,
+                many=True,
+            )
+        },
     ),
     retrieve=extend_schema(responses={200: TRANSFER_ANY, **ERRORS_DETAIL}),
     create=extend_schema(

@@ -81,10 +81,14 @@ def _render_detail(
         "show_internal": policies.can_view_transfer_internals(user, transfer),
         "transition_url": reverse("genebank:transfer-transition", args=[transfer.pk]),
         "transitions": [
-            {"name": t.name, "display": t.display, "comment_required": t.comment_required,
-             "button_class": TRANSITION_BUTTONS.get(t.name, "btn-primary")}
+            {
+                "name": t.name,
+                "display": t.display,
+                "comment_required": t.comment_required,
+                "button_class": TRANSITION_BUTTONS.get(t.name, "btn-primary"),
+            }
             for t in TRANSFER_FLOW.available(transfer, user)
-        ],  # fmt: skip
+        ],
         "breadcrumbs": transfer_crumbs((transfer.reference, None)),
     }
     if governance:
@@ -169,10 +173,7 @@ class TransferCreateView(GenebankPagesMixin, View):
             transfer = services.transfer_create(
                 actor=request.user,
                 data=services.TransferData(
-                    **{
-                        name: data[name]
-                        for name in services.TransferData.__dataclass_fields__
-                    }
+                    **{name: data[name] for name in services.TransferData.__dataclass_fields__}
                 ),
             )
         except ValidationError as error:

@@ -133,7 +133,15 @@ else:
 # Off without Redis: a local-memory cache is not shared by the processes serving the portal.
 RESPONSE_CACHE_SECONDS = env.int("RESPONSE_CACHE_SECONDS", default=300 if REDIS_URL else 0)
 RESPONSE_CACHE_WATCHES = frozenset(
-    {"collaboration", "delegations", "mou", "genebank", "portal.user", "portal.apitoken", "auth.group"}
+    {
+        "collaboration",
+        "delegations",
+        "mou",
+        "genebank",
+        "portal.user",
+        "portal.apitoken",
+        "auth.group",
+    }
 )
 
 # https://docs.djangoproject.com/en/5.2/topics/auth/customizing/

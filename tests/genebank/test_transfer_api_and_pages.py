@@ -34,7 +34,9 @@ def test_bgi_liaison_gets_404_for_a_draft_and_a_transfer_not_addressed_to_bgi(
 
     for transfer in (bank.transfer, other):
         assert api.get(reverse("api:transfer-detail", args=[transfer.pk])).status_code == 404
-        assert client.get(reverse("genebank:transfer-detail", args=[transfer.pk])).status_code == 404
+        assert (
+            client.get(reverse("genebank:transfer-detail", args=[transfer.pk])).status_code == 404
+        )
     assert api.get(reverse("api:transfer-list")).json()["results"] == []
 
 
@@ -55,7 +57,9 @@ def test_bgi_liaison_sees_an_approved_transfer_without_participant_level_data(
     assert checks.status_code == 404
 
 
-def test_bgi_liaison_confirms_receipt_through_the_api(bank, bgi_liaison, ministry, approver, api_as):
+def test_bgi_liaison_confirms_receipt_through_the_api(
+    bank, bgi_liaison, ministry, approver, api_as
+):
     approved = _approved(bank, ministry, approver)
     dispatched = services.transfer_transition(transfer=approved, name="dispatch", actor=ministry)
 
@@ -123,11 +127,20 @@ def test_api_client_reads_checks_and_the_register(bank, api_client, api_as):
     cohorts = api.get(reverse("api:cohort-list")).json()["results"]
 
     assert all(check["ok"] for check in checks)
-    assert cohorts[0]["consent_versions"][1]["permitted_uses"] == ["storage", "future_research", "export"]
-    assert "internal_notes" not in api.get(reverse("api:transfer-detail", args=[bank.transfer.pk])).json()
+    assert cohorts[0]["consent_versions"][1]["permitted_uses"] == [
+        "storage",
+        "future_research",
+        "export",
+    ]
+    assert (
+        "internal_notes"
+        not in api.get(reverse("api:transfer-detail", args=[bank.transfer.pk])).json()
+    )
 
 
-def test_transfer_list_runs_a_fixed_number_of_queries(bank, ministry, api_as, django_assert_max_num_queries):
+def test_transfer_list_runs_a_fixed_number_of_queries(
+    bank, ministry, api_as, django_assert_max_num_queries
+):
     for n in range(5):
         make_transfer(bank, reference=f"TR-MANY-{n}")
     api = api_as(ministry)

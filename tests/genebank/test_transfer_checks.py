@@ -18,14 +18,20 @@ def _take(transfer, *steps, **actors):
     return transfer
 
 
-def test_a_transfer_whose_checks_hold_goes_from_draft_to_completed(bank, ministry, approver, bgi_liaison):
+def test_a_transfer_whose_checks_hold_goes_from_draft_to_completed(
+    bank, ministry, approver, bgi_liaison
+):
     moved = _take(bank.transfer, "run_checks", "approve", "dispatch", "confirm_receipt", "complete",
                   run_checks=ministry, approve=approver, dispatch=ministry,
                   confirm_receipt=bgi_liaison, complete=ministry)  # fmt: skip
 
     assert moved.status == Transfer.Status.COMPLETED
     assert [t.transition for t in moved.transitions.all()] == [
-        "run_checks", "approve", "dispatch", "confirm_receipt", "complete"
+        "run_checks",
+        "approve",
+        "dispatch",
+        "confirm_receipt",
+        "complete",
     ]
 
 
@@ -83,7 +89,9 @@ def test_dispatch_is_refused_when_the_agreement_is_out_of_date(bank, ministry, a
     later = bank.mta.valid_to + dt.timedelta(days=1)
 
     with pytest.raises(TransferChecksFailed) as refused:
-        services.transfer_transition(transfer=approved, name="dispatch", actor=ministry, today=later)
+        services.transfer_transition(
+            transfer=approved, name="dispatch", actor=ministry, today=later
+        )
 
     assert "agreement_in_date" in [c.code for c in refused.value.failed]
 
@@ -124,7 +132,9 @@ def test_an_approval_for_another_cohort_is_out_of_scope(bank, persona):
 
 
 def test_ministry_staff_cannot_approve_a_transfer(bank, ministry):
-    checked = services.transfer_transition(transfer=bank.transfer, name="run_checks", actor=ministry)
+    checked = services.transfer_transition(
+        transfer=bank.transfer, name="run_checks", actor=ministry
+    )
 
     with pytest.raises(PermissionDenied):
         services.transfer_transition(transfer=checked, name="approve", actor=ministry)
