@@ -2,14 +2,18 @@
 
 from django.urls import path
 
-from .views import plan, register, transfers
+from .views import plan, register, transfers, writes
 
 app_name = "genebank"
 
 urlpatterns = [
     path("", plan.PlanView.as_view(), name="plan"),
     path("cohorts/<int:pk>/", plan.CohortDetailView.as_view(), name="cohort-detail"),
+    path("cohorts/<int:pk>/progress/", writes.CohortProgressView.as_view(), name="cohort-progress"),
+    path("cohorts/<int:pk>/consent-versions/new/", writes.ConsentVersionCreateView.as_view(), name="consent-version-create"),
     path("agreements/", register.AgreementListView.as_view(), name="agreement-list"),
+    path("agreements/new/", writes.AgreementCreateView.as_view(), name="agreement-create"),
+    path("approvals/new/", writes.ApprovalCreateView.as_view(), name="approval-create"),
     path("agreements/<int:pk>/", register.AgreementDetailView.as_view(), name="agreement-detail"),
     path("agreements/<int:pk>/signed-copy/", register.AgreementSignedCopyUploadView.as_view(), name="agreement-signed-copy-upload"),
     path("agreements/<int:pk>/signed-copy.pdf", register.AgreementSignedCopyDownloadView.as_view(), name="agreement-signed-copy-download"),

@@ -22,12 +22,20 @@ def transfer_serializer_class(user: Any) -> type:
     return TransferSharedSerializer
 
 
-class RegisterReadPermission(BasePermission):
-    """The plan and the register: internal people and machine accounts (others see an empty
-    list, and 404 on a record)."""
+class RegisterPermission(BasePermission):
+    """The plan and the register: internal people and machine accounts read them (others see
+    an empty list, and 404 on a record); ministry staff write them."""
 
     def has_permission(self, request, view):
-        return request.method in SAFE_METHODS
+        if request.method in SAFE_METHODS:
+            return True
+        return getattr(view, "action", None) in WRITE_ACTIONS and policies.can_manage_genebank(
+            request.user
+        )
+
+
+# The register's writes through the API (everything else is read only).
+WRITE_ACTIONS = frozenset({"create", "progress", "consent_versions"})
 
 
 class TransferPermission(BasePermission):

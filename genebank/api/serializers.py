@@ -144,3 +144,40 @@ class TransferCreateInputSerializer(serializers.Serializer):
 class TransferTransitionInputSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=list(TRANSFER_FLOW.transitions))
     comment = serializers.CharField(allow_blank=True, required=False, default="")
+
+
+class AgreementCreateInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Agreement.Kind.choices)
+    reference = serializers.CharField(max_length=100)
+    title = serializers.CharField(max_length=200)
+    parties = serializers.CharField(max_length=300)
+    scope = serializers.CharField(max_length=5000)
+    materials = serializers.ListField(child=serializers.ChoiceField(choices=Material.choices))
+    permitted_uses = serializers.ListField(child=serializers.ChoiceField(choices=Use.choices))
+    onward_sharing_allowed = serializers.BooleanField(default=False)
+    end_of_use = serializers.ChoiceField(choices=Agreement.EndOfUse.choices)
+    max_quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+
+
+class ApprovalCreateInputSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=Approval.Kind.choices)
+    authority = serializers.CharField(max_length=200)
+    reference = serializers.CharField(max_length=100)
+    scope = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    cohorts = serializers.PrimaryKeyRelatedField(many=True, queryset=Cohort.objects.active())
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()
+
+
+class CohortProgressInputSerializer(serializers.Serializer):
+    enrolled_participants = serializers.IntegerField(min_value=0, max_value=100_000_000)
+    collected_samples = serializers.IntegerField(min_value=0, max_value=100_000_000)
+
+
+class ConsentVersionCreateInputSerializer(serializers.Serializer):
+    text_en = serializers.CharField(max_length=20000)
+    text_ur = serializers.CharField(max_length=20000)
+    permitted_uses = serializers.ListField(child=serializers.ChoiceField(choices=Use.choices))
+    effective_on = serializers.DateField()

@@ -15,16 +15,29 @@ from genebank import selectors, services
 from genebank.checks import transfer_checks
 from genebank.models import Agreement, Approval, Cohort, Transfer
 from genebank.workflows import TRANSFER_FLOW
-from portal.api.mixins import ERRORS_DETAIL, ERRORS_WRITE, ConditionalRetrieveMixin, read_schema
+from portal.api.concurrency import expected_version
+from portal.api.mixins import (
+    ERRORS_DETAIL,
+    ERRORS_WRITE,
+    IF_MATCH,
+    ConditionalRetrieveMixin,
+    etag_header,
+    read_schema,
+)
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.models import User
 
-from .permissions import RegisterReadPermission, TransferPermission, transfer_serializer_class
+from .permissions import RegisterPermission, TransferPermission, transfer_serializer_class
 from .serializers import (
+    AgreementCreateInputSerializer,
     AgreementSerializer,
+    ApprovalCreateInputSerializer,
     ApprovalSerializer,
     CheckSerializer,
+    CohortProgressInputSerializer,
     CohortSerializer,
+    ConsentVersionCreateInputSerializer,
+    ConsentVersionSerializer,
     TransferCreateInputSerializer,
     TransferInternalSerializer,
     TransferSerializer,
@@ -44,11 +57,48 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
     """Cohorts of the gene bank plan with their consent versions (English and Urdu)."""
 
     serializer_class = CohortSerializer
-    permission_classes = [IsAuthenticated, RegisterReadPermission]
+    permission_classes = [IsAuthenticated, RegisterPermission]
     queryset = Cohort.objects.none()
 
     def get_queryset(self):
         return selectors.cohort_list(viewer=self.request.user).order_by("name", "pk")
+
+    @extend_schema(
+        request=CohortProgressInputSerializer,
+        parameters=[IF_MATCH, etag_header(200)],
+        responses={200: CohortSerializer, **ERRORS_WRITE},
+    )
+    @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
+    def progress(self, request: Request, pk: Any = None) -> Response:
+        """Record participants enrolled and samples collected (ministry staff; If-Match)."""
+        cohort = self.get_object()
+        version = expected_version(request)
+        data = CohortProgressInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.cohort_progress_record(
+            cohort=cohort, actor=cast(User, request.user), expected_version=version,
+            **data.validated_data,
+        )  # fmt: skip
+        fresh = self.get_queryset().get(pk=cohort.pk)
+        response = Response(CohortSerializer(fresh).data)
+        response["ETag"] = f'"{fresh.version}"'
+        return response
+
+    @extend_schema(
+        request=ConsentVersionCreateInputSerializer,
+        responses={201: ConsentVersionSerializer, **ERRORS_WRITE},
+    )
+    @action(detail=True, methods=["post"], url_path="consent-versions", filter_backends=[],
+            pagination_class=None)  # fmt: skip
+    def consent_versions(self, request: Request, pk: Any = None) -> Response:
+        """Add the next version of the cohort's consent form (ministry staff)."""
+        cohort = self.get_object()
+        data = ConsentVersionCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        version = services.consent_version_add(
+            cohort=cohort, actor=cast(User, request.user), **data.validated_data
+        )
+        return Response(ConsentVersionSerializer(version).data, status=status.HTTP_201_CREATED)
 
 
 @read_schema(AgreementSerializer, AgreementSerializer, versioned=False)
@@ -56,11 +106,25 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
     """Material and data transfer agreements with BGI."""
 
     serializer_class = AgreementSerializer
-    permission_classes = [IsAuthenticated, RegisterReadPermission]
+    permission_classes = [IsAuthenticated, RegisterPermission]
     queryset = Agreement.objects.none()
 
     def get_queryset(self):
         return selectors.agreement_list(viewer=self.request.user).order_by("valid_to", "pk")
+
+    @extend_schema(
+        request=AgreementCreateInputSerializer,
+        responses={201: AgreementSerializer, **ERRORS_WRITE},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Enter an agreement in the register (ministry staff); its signed copy is uploaded on
+        its page."""
+        data = AgreementCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreement = services.agreement_create(
+            actor=cast(User, request.user), data=services.AgreementData(**data.validated_data)
+        )
+        return Response(AgreementSerializer(agreement).data, status=status.HTTP_201_CREATED)
 
 
 @read_schema(ApprovalSerializer, ApprovalSerializer, versioned=False)
@@ -68,11 +132,26 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
     """Ethics approvals, export permits and other clearances."""
 
     serializer_class = ApprovalSerializer
-    permission_classes = [IsAuthenticated, RegisterReadPermission]
+    permission_classes = [IsAuthenticated, RegisterPermission]
     queryset = Approval.objects.none()
 
     def get_queryset(self):
         return selectors.approval_list(viewer=self.request.user).order_by("valid_to", "pk")
+
+    @extend_schema(
+        request=ApprovalCreateInputSerializer,
+        responses={201: ApprovalSerializer, **ERRORS_WRITE},
+    )
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        """Enter an approval in the register (ministry staff, who become its owner)."""
+        data = ApprovalCreateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        approval = services.approval_create(
+            actor=cast(User, request.user), owner=cast(User, request.user),
+            cohorts=list(fields.pop("cohorts")), **fields,
+        )  # fmt: skip
+        return Response(ApprovalSerializer(approval).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema_view(

@@ -11,7 +11,7 @@ from django.views.generic import TemplateView
 
 from portal.types import AuthenticatedHttpRequest
 
-from .. import selectors
+from .. import policies, selectors
 from ..models import GeneBankPlan, Milestone
 from .common import PlanPagesMixin, genebank_crumbs
 
@@ -48,6 +48,7 @@ class CohortDetailView(PlanPagesMixin, TemplateView):
             {
                 "cohort": cohort,
                 "approvals": cohort.approvals.active(),
+                "can_manage": policies.can_manage_genebank(self.request.user),
                 "breadcrumbs": genebank_crumbs((cohort.name, None)),
             }
         )

@@ -36,6 +36,7 @@ class AgreementListView(PlanPagesMixin, TemplateView):
             {
                 "agreements": selectors.agreement_list(viewer=user),
                 "approvals": selectors.approval_list(viewer=user),
+                "can_manage": policies.can_manage_genebank(user),
                 "today": timezone.localdate(),
                 "breadcrumbs": genebank_crumbs((_("Agreements and approvals"), None)),
             }

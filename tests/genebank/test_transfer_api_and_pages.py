@@ -236,3 +236,68 @@ def test_the_signed_copy_cannot_be_replaced(bank, ministry, client):
     assert response.status_code == 409
     bank.mta.refresh_from_db()
     assert bank.mta.signed_copy_sha256 == sha
+
+
+# The register's writes ---------------------------------------------------------------------------
+
+
+def test_ministry_enters_an_approval_through_the_api_and_becomes_its_owner(bank, ministry, api_as):
+    response = api_as(ministry).post(
+        reverse("api:approval-list"),
+        {"kind": "ethics", "authority": "IRB", "reference": "IRB-9", "cohorts": [bank.cohort.pk],
+         "valid_from": "2026-01-01", "valid_to": "2027-01-01"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 201
+    from genebank.models import Approval
+
+    assert Approval.objects.get(reference="IRB-9").owner == ministry
+
+
+def test_an_approval_ending_before_it_starts_is_refused_and_nothing_is_saved(
+    bank, ministry, api_as
+):
+    response = api_as(ministry).post(
+        reverse("api:approval-list"),
+        {"kind": "ethics", "authority": "IRB", "reference": "IRB-10", "cohorts": [bank.cohort.pk],
+         "valid_from": "2027-01-01", "valid_to": "2026-01-01"},
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 400
+    from genebank.models import Approval
+
+    assert not Approval.objects.filter(reference="IRB-10").exists()
+
+
+def test_nih_lead_cannot_enter_an_agreement(bank, nih_lead, api_as):
+    response = api_as(nih_lead).post(reverse("api:agreement-list"), {}, format="json")
+
+    assert response.status_code == 403
+
+
+def test_cohort_progress_needs_the_version_it_was_based_on(bank, ministry, api_as):
+    url = reverse("api:cohort-progress", args=[bank.cohort.pk])
+    api = api_as(ministry)
+    body = {"enrolled_participants": 10, "collected_samples": 20}
+
+    stale = api.post(url, body, format="json", HTTP_IF_MATCH='"99"')
+    done = api.post(url, body, format="json", HTTP_IF_MATCH=f'"{bank.cohort.version}"')
+
+    assert stale.status_code == 412
+    assert done.status_code == 200
+    assert done.json()["progress_percent"] == 10
+
+
+def test_ministry_adds_a_consent_version_on_the_page(bank, ministry, client):
+    client.force_login(ministry)
+
+    response = client.post(
+        reverse("genebank:consent-version-create", args=[bank.cohort.pk]),
+        {"text_en": "v3", "text_ur": "تین", "permitted_uses": ["storage", "export"],
+         "effective_on": "2026-12-01"},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert bank.cohort.consent_versions.get(number=3).permitted_uses == ["storage", "export"]

@@ -138,6 +138,10 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "mou:obligation-transition": _pk("obligation"),
     # genebank
     "genebank:cohort-detail": _pk("cohort"),
+    "genebank:cohort-progress": _pk("cohort"),
+    "genebank:consent-version-create": _pk("cohort"),
+    "api:cohort-progress": _pk("cohort"),
+    "api:cohort-consent-versions": _pk("cohort"),
     "genebank:agreement-detail": _pk("agreement"),
     "genebank:agreement-signed-copy-upload": _pk("agreement"),
     "genebank:agreement-signed-copy-download": _pk("agreement"),
