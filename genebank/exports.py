@@ -1,5 +1,6 @@
 """The transfers register as a spreadsheet (for audits): one row per transfer with what it
-relies on, written by the portal's one spreadsheet writer."""
+relies on, written by the portal's one spreadsheet writer (`portal.exports.write_sheet`, which
+passes every text cell through `spreadsheet_safe`)."""
 
 from __future__ import annotations
 

@@ -76,6 +76,7 @@ register(
         label=_("Gene bank approvals expiring"),
         description=_("Ethics approvals and export permits you hold, before they lapse."),
         find=expiring_approvals,
+        visible=lambda viewer: Approval.objects.visible_to(viewer),
         offsets_days=EXPIRY_OFFSETS,
         overdue_every_days=0,
         escalate_after_days=None,
@@ -87,6 +88,7 @@ register(
         label=_("Transfer agreements expiring"),
         description=_("Material and data transfer agreements with BGI, before they lapse."),
         find=expiring_agreements,
+        visible=lambda viewer: Agreement.objects.visible_to(viewer),
         offsets_days=EXPIRY_OFFSETS,
         overdue_every_days=0,
         escalate_after_days=None,
@@ -98,5 +100,6 @@ register(
         label=_("Gene bank milestones"),
         description=_("Milestones of the gene bank plan you own."),
         find=due_milestones,
+        visible=lambda viewer: Milestone.objects.visible_to(viewer),
     )
 )

@@ -291,6 +291,42 @@ def programme_status_xlsx(status: ProgrammeStatus) -> bytes:
                 for item in status.action_items.overdue
             ],
         )
+        genebank = status.genebank
+        write_sheet(
+            workbook,
+            _("Gene bank"),
+            [
+                Column(_("Cohort"), 36),
+                Column(_("Priority area"), 24),
+                Column(_("Participants"), 14, "0"),
+                Column(_("Samples"), 14, "0"),
+                Column(_("Progress (%)"), 12, "0"),
+            ],
+            [
+                (c.name, c.priority_area, c.enrolled_participants, c.collected_samples, c.percent)
+                for c in genebank.cohorts
+            ],
+        )
+        write_sheet(
+            workbook,
+            _("Transfers"),
+            [Column(_("State"), 28), Column(_("Count"), 10, "0")],
+            [(row.label, row.count) for row in genebank.transfers_by_state],
+        )
+        write_sheet(
+            workbook,
+            _("Approvals expiring"),
+            [
+                Column(_("Approval"), 36),
+                Column(_("Committee or authority"), 30),
+                Column(_("Valid to"), 12, DATE_FORMAT),
+                Column(_("Days left"), 10, "0"),
+            ],
+            [
+                (f"{a.kind_label} {a.reference}", a.authority, a.valid_to, a.days_left)
+                for a in genebank.approvals_expiring
+            ],
+        )
 
     return _workbook_bytes(build)
 

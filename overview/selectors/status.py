@@ -31,6 +31,7 @@ from collaboration.models import (
 )
 from delegations.models import DelegationMember, LogisticsTask, Visit
 from delegations.selectors import VisitStatus, visit_statuses
+from genebank.models import Approval, Cohort, Transfer
 from genebank.selectors import GenebankStatus, genebank_status
 from mou.models import Clearance, Mou, MouTransition, MouVersion, Signatory
 from mou.selectors import MouStatus, mou_statuses
@@ -313,6 +314,9 @@ def last_changed_at() -> dt.datetime | None:
         "signatory": (Signatory, "updated_at"),
         "mou_log": (MouTransition, "created_at"),
         "action_item": (ActionItem, "updated_at"),
+        "cohort": (Cohort, "updated_at"),
+        "approval": (Approval, "updated_at"),
+        "transfer": (Transfer, "updated_at"),
     }
     subqueries = {
         key: Subquery(

@@ -306,6 +306,13 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reports.models.Report.Kind",
         "ReportFormatEnum": "reports.models.Report.Format",
         "ReportStatusEnum": "reports.models.Report.Status",
+        "TransferStatusEnum": "genebank.models.Transfer.Status",
+        "TransferKindEnum": "genebank.models.Transfer.Kind",
+        "AgreementKindEnum": "genebank.models.Agreement.Kind",
+        "AgreementEndOfUseEnum": "genebank.models.Agreement.EndOfUse",
+        "ApprovalKindEnum": "genebank.models.Approval.Kind",
+        "GenebankMaterialEnum": "genebank.models.Material",
+        "GenebankUseEnum": "genebank.models.Use",
     },
 }
 

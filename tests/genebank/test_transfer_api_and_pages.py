@@ -301,3 +301,26 @@ def test_ministry_adds_a_consent_version_on_the_page(bank, ministry, client):
 
     assert response.status_code == 302
     assert bank.cohort.consent_versions.get(number=3).permitted_uses == ["storage", "export"]
+
+
+def test_the_status_section_costs_three_queries_whatever_the_data(
+    bank, ministry, django_assert_max_num_queries
+):
+    from genebank.selectors import genebank_status
+
+    for n in range(5):
+        make_transfer(bank, reference=f"TR-STATUS-{n}")
+
+    with django_assert_max_num_queries(3):
+        status = genebank_status(viewer=ministry, today=timezone.localdate())
+
+    assert {row.state: row.count for row in status.transfers_by_state}["draft"] == 6
+
+
+def test_bgi_liaison_has_no_gene_bank_status(bank, bgi_liaison):
+    from genebank.selectors import genebank_status
+
+    status = genebank_status(viewer=bgi_liaison, today=timezone.localdate())
+
+    assert status.cohorts == ()
+    assert status.approvals_expiring == ()
