@@ -303,7 +303,7 @@ def test_ministry_adds_a_consent_version_on_the_page(bank, ministry, client):
     assert bank.cohort.consent_versions.get(number=3).permitted_uses == ["storage", "export"]
 
 
-def test_the_status_section_costs_three_queries_whatever_the_data(
+def test_the_status_section_costs_a_fixed_number_of_queries_whatever_the_data(
     bank, ministry, django_assert_max_num_queries
 ):
     from genebank.selectors import genebank_status
@@ -311,7 +311,8 @@ def test_the_status_section_costs_three_queries_whatever_the_data(
     for n in range(5):
         make_transfer(bank, reference=f"TR-STATUS-{n}")
 
-    with django_assert_max_num_queries(3):
+    # The viewer's roles (read once per request), then cohorts, transfer counts, approvals.
+    with django_assert_max_num_queries(4):
         status = genebank_status(viewer=ministry, today=timezone.localdate())
 
     assert {row.state: row.count for row in status.transfers_by_state}["draft"] == 6
