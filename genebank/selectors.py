@@ -65,7 +65,8 @@ class GenebankStatus:
 
 
 def genebank_status(*, viewer: Any, today: dt.date) -> GenebankStatus:
-    """The gene bank's section of the programme status (three queries once the viewer's roles are known)."""
+    """The gene bank's section of the programme status: three queries whatever the data (once
+    the viewer's roles are known)."""
     cohorts = tuple(
         CohortProgress(
             id=c.pk,
