@@ -38,7 +38,7 @@ from django.utils import timezone, translation
 from django.utils.http import http_date
 
 #: Apps whose every model is watched, and single models watched besides (app.model labels).
-WATCHED_APPS = ("collaboration", "delegations", "mou")
+WATCHED_APPS = ("collaboration", "delegations", "mou", "genebank")
 WATCHED_MODELS = ("portal.user", "auth.group")
 #: Fields whose change alone is no change of what the programme shows (a login, a token use).
 UNSHOWN_FIELDS = frozenset({"last_login", "last_used_at"})

@@ -44,6 +44,8 @@ NAV_ITEMS: list[NavItem] = [
     NavItem(_("Technical team"), "collaboration:team-detail", policies.is_internal),
     NavItem(_("Visits to BGI"), "delegations:visit-list", _internal_or_bgi),
     NavItem(_("MoU"), "mou:mou-list", _internal_or_bgi),
+    NavItem(_("Gene bank"), "genebank:plan", policies.is_internal),
+    NavItem(_("Transfers to BGI"), "genebank:transfer-list", policies.is_bgi_liaison),
     NavItem(_("Meetings"), "collaboration:meeting-list", policies.is_internal),
     NavItem(_("Action items"), "collaboration:action-item-list", policies.is_internal),
     NavItem(_("Timeline"), "overview:timeline", _internal_or_bgi),

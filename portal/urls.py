@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("collaboration.urls")),
     path("delegations/", include("delegations.urls")),
     path("mou/", include("mou.urls")),
+    path("genebank/", include("genebank.urls")),
     path("reports/", include("reports.urls")),
     path("overview/", include("overview.urls")),
     path("search/", include("search.urls")),

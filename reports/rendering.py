@@ -10,39 +10,26 @@ Runs in the worker only (WeasyPrint's cost grows with pages).
 
 from __future__ import annotations
 
-import datetime as dt
-import io
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from overview.selectors import ProgrammeStatus
 from portal import pdf
 from portal.charts import bar_chart_svg, progress_bar_svg
-from portal.exports import spreadsheet_safe
-from portal.formatting import (
-    SPREADSHEET_DECIMAL_FORMAT,
-    spreadsheet_date_format,
-    spreadsheet_datetime_format,
+from portal.exports import (
+    DATE_FORMAT,
+    DECIMAL_FORMAT,
+    Column,
+    write_sheet,
 )
+from portal.exports import workbook_bytes as _workbook_bytes
 
 from . import selectors
 from .models import Report
-
-# Cell number formats: dates in the report's language (portal/formats/), numbers grouped.
-DATE_FORMAT = spreadsheet_date_format
-DATETIME_FORMAT = spreadsheet_datetime_format
-DECIMAL_FORMAT = SPREADSHEET_DECIMAL_FORMAT
-HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 
 
 def render_report(report: Report) -> bytes:
@@ -156,73 +143,6 @@ def action_items_pdf(
 
 
 # Spreadsheets ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Column:
-    """One spreadsheet column: its header, width (characters) and cell number format (a
-    format, or a function of the active language giving one, as for dates)."""
-
-    header: str
-    width: int = 14
-    number_format: str | Callable[[], str] | None = None
-
-
-def _cell_value(value: Any) -> Any:
-    """A cell value openpyxl writes as a real cell; aware datetimes become local wall time."""
-    if isinstance(value, dt.datetime):
-        if timezone.is_aware(value):
-            value = timezone.localtime(value).replace(tzinfo=None)
-        return value
-    if isinstance(value, Decimal | int | float | dt.date | bool) or value is None:
-        return value
-    return spreadsheet_safe(str(value))
-
-
-def write_sheet(
-    workbook: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]
-) -> Worksheet:
-    """Add a sheet with a bold, filled header row, frozen below it, filtered, sized columns."""
-    sheet = workbook.create_sheet(title=spreadsheet_title(title))
-    sheet.append([spreadsheet_safe(column.header) for column in columns])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="top", wrap_text=True)
-    count = 0
-    for row in rows:
-        sheet.append([_cell_value(value) for value in row])
-        count += 1
-    for index, column in enumerate(columns, start=1):
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        number_format = column.number_format
-        if callable(number_format):
-            number_format = number_format()
-        if number_format:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = number_format
-    sheet.freeze_panes = "A2"
-    if count:
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
-    return sheet
-
-
-def spreadsheet_title(title: str) -> str:
-    """A valid sheet title: at most 31 characters, none of []:*?/\\."""
-    cleaned = "".join(" " if ch in "[]:*?/\\" else ch for ch in title).strip() or "Sheet"
-    return cleaned[:31]
-
-
-def _workbook_bytes(build: Callable[[Workbook], None]) -> bytes:
-    workbook = Workbook()
-    default = workbook.active
-    build(workbook)
-    if default is not None and len(workbook.worksheets) > 1:
-        workbook.remove(default)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def programme_status_xlsx(status: ProgrammeStatus) -> bytes:
@@ -367,6 +287,42 @@ def programme_status_xlsx(status: ProgrammeStatus) -> bytes:
             [
                 (item.title, item.owner_name, item.due_on, item.days_overdue)
                 for item in status.action_items.overdue
+            ],
+        )
+        genebank = status.genebank
+        write_sheet(
+            workbook,
+            _("Gene bank"),
+            [
+                Column(_("Cohort"), 36),
+                Column(_("Priority area"), 24),
+                Column(_("Participants"), 14, "0"),
+                Column(_("Samples"), 14, "0"),
+                Column(_("Progress (%)"), 12, "0"),
+            ],
+            [
+                (c.name, c.priority_area, c.enrolled_participants, c.collected_samples, c.percent)
+                for c in genebank.cohorts
+            ],
+        )
+        write_sheet(
+            workbook,
+            _("Transfers"),
+            [Column(_("State"), 28), Column(_("Count"), 10, "0")],
+            [(row.label, row.count) for row in genebank.transfers_by_state],
+        )
+        write_sheet(
+            workbook,
+            _("Approvals expiring"),
+            [
+                Column(_("Approval"), 36),
+                Column(_("Committee or authority"), 30),
+                Column(_("Valid to"), 12, DATE_FORMAT),
+                Column(_("Days left"), 10, "0"),
+            ],
+            [
+                (f"{a.kind_label} {a.reference}", a.authority, a.valid_to, a.days_left)
+                for a in genebank.approvals_expiring
             ],
         )
 

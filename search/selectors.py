@@ -52,6 +52,8 @@ from django.utils.translation import gettext_lazy as _
 from collaboration.models import ActionItem, Meeting, Recommendation
 from delegations import policies as visit_policies
 from delegations.models import Visit
+from genebank import policies as genebank_policies
+from genebank.models import Agreement, Cohort, Transfer
 from mou.models import Clause, ClauseSnapshot, Mou, MouVersion
 from portal import policies as roles
 from portal.formatting import markdown_to_text
@@ -84,6 +86,9 @@ KIND_LABELS: dict[str, Promise] = {
     "clause": _("MoU clauses"),
     "meeting": _("Meetings"),
     "action-item": _("Action items"),
+    "cohort": _("Gene bank cohorts"),
+    "agreement": _("Transfer agreements"),
+    "transfer": _("Transfers"),
 }
 KINDS: tuple[str, ...] = tuple(KIND_LABELS)
 
@@ -252,12 +257,43 @@ def _action_items(viewer: Any) -> _Source:
     )
 
 
+def _cohorts(viewer: Any) -> _Source:
+    return _Source(
+        queryset=Cohort.objects.visible_to(viewer).active(),
+        title="name",
+        weighted=[("name", "A"), ("description", "B"), ("collection_sites", "C")],
+    )
+
+
+def _agreements(viewer: Any) -> _Source:
+    return _Source(
+        queryset=Agreement.objects.visible_to(viewer).active(),
+        title="title",
+        weighted=[("title", "A"), ("reference", "A"), ("scope", "B"), ("parties", "C")],
+    )
+
+
+def _transfers(viewer: Any) -> _Source:
+    weighted = [("reference", "A"), ("purpose", "B"), ("destination_site", "C")]
+    if genebank_policies.can_view_transfer_internals(viewer):
+        weighted.append(("internal_notes", "D"))
+    return _Source(
+        queryset=Transfer.objects.visible_to(viewer).active(),
+        title="reference",
+        weighted=weighted,
+        status=_status,
+    )
+
+
 _SOURCES: dict[str, Callable[[Any], _Source]] = {
     "recommendation": _recommendations,
     "visit": _visits,
     "clause": _clauses,
     "meeting": _meetings,
     "action-item": _action_items,
+    "cohort": _cohorts,
+    "agreement": _agreements,
+    "transfer": _transfers,
 }
 
 

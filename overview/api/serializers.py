@@ -161,6 +161,42 @@ class StatusActionItemsSerializer(serializers.Serializer):
     upcoming_days = serializers.IntegerField()
 
 
+class StatusCohortSerializer(serializers.Serializer):
+    """A gene bank cohort's progress towards its sample target."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    priority_area = serializers.CharField()
+    enrolled_participants = serializers.IntegerField()
+    target_participants = serializers.IntegerField()
+    collected_samples = serializers.IntegerField()
+    target_samples = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class StatusExpiringApprovalSerializer(serializers.Serializer):
+    """An ethics approval, export permit or clearance that expires soon."""
+
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    reference = serializers.CharField()
+    authority = serializers.CharField()
+    valid_to = serializers.DateField()
+    days_left = serializers.IntegerField()
+
+
+class StatusGenebankSerializer(serializers.Serializer):
+    """The gene bank: cohort progress, transfers by state, approvals expiring soon."""
+
+    cohorts = StatusCohortSerializer(many=True)
+    transfers_by_state = serializers.SerializerMethodField()
+    approvals_expiring = StatusExpiringApprovalSerializer(many=True)
+    expiring_within_days = serializers.IntegerField()
+
+    def get_transfers_by_state(self, status) -> dict[str, int]:
+        return {row.state: row.count for row in status.transfers_by_state}
+
+
 class ProgrammeStatusSerializer(serializers.Serializer):
     """The programme's status in one call."""
 
@@ -173,6 +209,7 @@ class ProgrammeStatusSerializer(serializers.Serializer):
     visits = StatusVisitSerializer(many=True)
     mou = StatusMouSerializer(allow_null=True, help_text="The current MoU, or null.")
     action_items = StatusActionItemsSerializer()
+    genebank = StatusGenebankSerializer()
 
     def to_representation(self, instance):
         return super().to_representation(_WithCounts(instance))

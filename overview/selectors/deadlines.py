@@ -34,6 +34,9 @@ def short_labels() -> dict[str, str]:
         "mou_signing_deadline": _("Signing deadline"),
         "mou_obligation_due": _("MoU obligation"),
         "mou_expiry": _("Expiry or renewal"),
+        "genebank_milestone_due": _("Gene bank milestone"),
+        "genebank_approval_expiring": _("Approval expiry"),
+        "genebank_agreement_expiring": _("Agreement expiry"),
     }
 
 

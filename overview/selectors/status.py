@@ -31,6 +31,8 @@ from collaboration.models import (
 )
 from delegations.models import DelegationMember, LogisticsTask, Visit
 from delegations.selectors import VisitStatus, visit_statuses
+from genebank.models import Approval, Cohort, Transfer
+from genebank.selectors import GenebankStatus, genebank_status
 from mou.models import Clearance, Mou, MouTransition, MouVersion, Signatory
 from mou.selectors import MouStatus, mou_statuses
 from portal import policies as roles
@@ -162,6 +164,7 @@ class ProgrammeStatus:
     mous: tuple[MouStatus, ...]
     action_items: ActionItemSummary
     last_changed_at: dt.datetime | None
+    genebank: GenebankStatus
 
     @property
     def next_visit(self) -> VisitStatus | None:
@@ -333,6 +336,9 @@ def last_changed_at() -> dt.datetime | None:
         "signatory": (Signatory, "updated_at"),
         "mou_log": (MouTransition, "created_at"),
         "action_item": (ActionItem, "updated_at"),
+        "cohort": (Cohort, "updated_at"),
+        "approval": (Approval, "updated_at"),
+        "transfer": (Transfer, "updated_at"),
     }
     subqueries = {
         key: Subquery(
@@ -380,4 +386,5 @@ def programme_status(
         mous=mou_statuses(viewer=viewer, today=today, limit=mous_limit),
         action_items=_action_items(viewer, today, overdue_limit),
         last_changed_at=last_changed_at(),
+        genebank=genebank_status(viewer=viewer, today=today),
     )

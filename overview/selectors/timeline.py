@@ -35,6 +35,9 @@ TIMELINE_KIND_OF = {
     "mou_obligation_due": "mou",
     "visit_task_due": "visit",
     "visit_visa_missing": "visit",
+    "genebank_milestone_due": "genebank",
+    "genebank_approval_expiring": "genebank",
+    "genebank_agreement_expiring": "genebank",
 }
 
 
@@ -45,6 +48,7 @@ def timeline_kinds() -> dict[str, str]:
         "mou": _("MoU milestones"),
         "review_round": _("Review rounds"),
         "action_item": _("Action items"),
+        "genebank": _("Gene bank"),
     }
 
 

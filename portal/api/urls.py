@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from collaboration.api import views as collaboration
 from delegations.api import views as delegations
+from genebank.api import views as genebank
 from mou.api import views as mou
 from overview.api.views import ProgrammeStatusView
 from reports.api import views as reports
@@ -33,6 +34,11 @@ router.register("visits", delegations.VisitViewSet, basename="visit")
 router.register("sites", delegations.SiteViewSet, basename="site")
 # mou
 router.register("mous", mou.MouViewSet, basename="mou")
+# genebank
+router.register("genebank/cohorts", genebank.CohortViewSet, basename="cohort")
+router.register("genebank/agreements", genebank.AgreementViewSet, basename="agreement")
+router.register("genebank/approvals", genebank.ApprovalViewSet, basename="approval")
+router.register("genebank/transfers", genebank.TransferViewSet, basename="transfer")
 # reports
 router.register("reports", reports.ReportViewSet, basename="report")
 

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "collaboration",
     "delegations",
     "mou",
+    "genebank",
     "reports",
     "overview",
     "search",
@@ -296,6 +297,13 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reports.models.Report.Kind",
         "ReportFormatEnum": "reports.models.Report.Format",
         "ReportStatusEnum": "reports.models.Report.Status",
+        "TransferStatusEnum": "genebank.models.Transfer.Status",
+        "TransferKindEnum": "genebank.models.Transfer.Kind",
+        "AgreementKindEnum": "genebank.models.Agreement.Kind",
+        "AgreementEndOfUseEnum": "genebank.models.Agreement.EndOfUse",
+        "ApprovalKindEnum": "genebank.models.Approval.Kind",
+        "GenebankMaterialEnum": "genebank.models.Material",
+        "GenebankUseEnum": "genebank.models.Use",
     },
 }
 

@@ -82,6 +82,7 @@ def test_status_shape_and_values(api_as, api_client):
         "visits",
         "mou",
         "action_items",
+        "genebank",
     }
     (area,) = body["priority_areas"]
     assert area["slug"] == "thalassemia"

@@ -23,6 +23,7 @@ def _ids(response) -> set:
 def _allowed_to_bgi(world) -> dict[str, set]:
     """What BGI's liaison may find in each list: shared records and its own things only."""
     from delegations.models import Site
+    from genebank.models import Transfer
 
     user = world.users["bgi_liaison"]
     return {
@@ -31,6 +32,13 @@ def _allowed_to_bgi(world) -> dict[str, set]:
         "api:site-list": set(Site.objects.values_list("pk", flat=True)),
         "api:token-list": set(user.api_tokens.values_list("pk", flat=True)),
         "api:notification-list": set(),
+        # Transfers addressed to BGI that the ministry approved (one approved, one received);
+        # never the draft.
+        "api:transfer-list": set(
+            Transfer.objects.filter(reference__in=["TR-2026-001", "TR-2026-002"]).values_list(
+                "pk", flat=True
+            )
+        ),
     }
 
 
@@ -77,3 +85,6 @@ def test_the_world_has_internal_records_the_outsiders_must_not_find(world):
     assert ActionItem.objects.exists()
     assert Visit.objects.filter(is_shared_with_bgi=False).exists()
     assert Mou.objects.exclude(versions__is_shared_with_bgi=True).exists()
+    from genebank.models import Transfer
+
+    assert Transfer.objects.filter(status="draft").exists()

@@ -71,6 +71,7 @@ def build_world() -> World:
     """Seed the demo programme and add the records it does not have."""
     from collaboration.demo import seed_collaboration
     from delegations.demo import seed_delegation
+    from genebank.demo import seed_genebank
     from mou.demo import seed_mou
 
     seed_users(password=settings.DEMO_PASSWORD)
@@ -79,6 +80,7 @@ def build_world() -> World:
     programme = seed_collaboration(users=users)
     seed_delegation(programme=programme, users=users)
     seed_mou(programme=programme, users=users)
+    seed_genebank(programme=programme, users=users)
     tokens = {}
     for name, user in users.items():
         _token, key = api_token_create(user=user, name="matrix", actor=user)
@@ -170,6 +172,14 @@ def build_world() -> World:
         mou=signed, actor=users["ministry"], party="gop", description="Share the gene bank plan",
         due_on=dt.date(2027, 6, 30), owner=users["ministry"],
     )  # fmt: skip
+    # The demo gene bank: a cohort, the signed MTA, an approval, and a transfer to BGI that the
+    # ministry approved (so BGI's liaison sees it).
+    from genebank.models import Agreement, Approval, Cohort, Transfer
+
+    o["cohort"] = Cohort.objects.order_by("pk").first()
+    o["agreement"] = Agreement.objects.get(reference="MTA-NIH-BGI-2026-01")
+    o["approval"] = Approval.objects.order_by("pk").first()
+    o["transfer"] = Transfer.objects.get(reference="TR-2026-002")
     # A report ministry staff asked for, built and ready to download.
     from reports import services as report_services
 

@@ -74,7 +74,7 @@ def test_every_operation_reading_if_match_gives_its_form_and_its_three_refusals(
                 declaring[label] = (parameter, operation["responses"])
 
     assert {label.split(" ")[0] for label in declaring} == {"POST", "PUT", "PATCH"}
-    assert sum(label.endswith("/transitions/") for label in declaring) == 4
+    assert sum(label.endswith("/transitions/") for label in declaring) == 5
     for label, (parameter, responses) in declaring.items():
         assert parameter["required"] is True, label
         assert parameter["schema"]["pattern"] == IF_MATCH_PATTERN, label

@@ -80,6 +80,9 @@ def test_every_app_declares_its_kinds():
         "mou_signing_deadline",
         "mou_obligation_due",
         "mou_expiry",
+        "genebank_approval_expiring",
+        "genebank_agreement_expiring",
+        "genebank_milestone_due",
     }
     assert registry.get("mou_expiry").offsets()[0] == 90
 

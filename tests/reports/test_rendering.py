@@ -48,6 +48,9 @@ def test_programme_status_workbook_holds_typed_cells_one_sheet_per_section(minis
         "Visits",
         "MoU",
         "Overdue action items",
+        "Gene bank",
+        "Transfers",
+        "Approvals expiring",
     ]
     indicators = book["Indicators"]
     assert indicators.freeze_panes == "A2"

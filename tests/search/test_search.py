@@ -102,6 +102,9 @@ def test_internal_people_find_every_kind(persona, name):
         "clause": 1,  # the working draft; published snapshots are read on their version
         "meeting": 1,
         "action-item": 1,
+        "cohort": 0,
+        "agreement": 0,
+        "transfer": 0,
     }
     ids = {group.kind: [hit.id for hit in group.hits] for group in found.kinds}
     assert ids["clause"] == [records["clause"].pk]
@@ -358,6 +361,9 @@ def test_api_shape(api_as, ministry):
         "clause": 1,
         "meeting": 1,
         "action-item": 1,
+        "cohort": 0,
+        "agreement": 0,
+        "transfer": 0,
     }
     assert {tuple(sorted(row)) for row in data["results"]} == {
         ("id", "kind", "snippet", "title", "url")

@@ -26,6 +26,7 @@ class Command(BaseCommand):
             )
         from collaboration.demo import seed_collaboration
         from delegations.demo import seed_delegation
+        from genebank.demo import seed_genebank
         from mou.demo import seed_mou
         from portal.models import User
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             programme = seed_collaboration(users=users)
             seed_delegation(programme=programme, users=users)
             seed_mou(programme=programme, users=users)
+            seed_genebank(programme=programme, users=users)
         self.stdout.write(self.style.SUCCESS(f"Demo users: {created} created."))
         self.stdout.write(
             self.style.SUCCESS(
