@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from collaboration.api import views as collaboration
 from delegations.api import views as delegations
+from events.api import views as events
 from mou.api import views as mou
 from overview.api.views import ProgrammeStatusView
 from reports.api import views as reports
@@ -35,6 +36,9 @@ router.register("sites", delegations.SiteViewSet, basename="site")
 router.register("mous", mou.MouViewSet, basename="mou")
 # reports
 router.register("reports", reports.ReportViewSet, basename="report")
+# events
+router.register("events", events.EventViewSet, basename="event")
+router.register("webhooks", events.WebhookSubscriptionViewSet, basename="webhook")
 
 ApiRootView.registry = [(prefix, basename) for prefix, _viewset, basename in router.registry]
 
