@@ -10,7 +10,13 @@ from django.utils import timezone
 from collaboration.services import recommendation_comment_add, recommendation_transition
 from delegations.services import MemberData, member_update, visit_transition
 from events.models import Event
-from mou.services import clause_comment_add, clearance_record, mou_transition, mou_version_publish, mou_version_share
+from mou.services import (
+    clause_comment_add,
+    clearance_record,
+    mou_transition,
+    mou_version_publish,
+    mou_version_share,
+)
 from tests.factories import (
     ActionItemFactory,
     ClauseFactory,
@@ -85,7 +91,9 @@ def test_every_workflow_emits_from_the_one_engine(ministry):
 def test_a_comment_emits_a_comment_event(ministry, nih_expert):
     rec = RecommendationFactory(authors=[nih_expert])
 
-    comment = recommendation_comment_add(recommendation=rec, actor=ministry, body="Which districts?")
+    comment = recommendation_comment_add(
+        recommendation=rec, actor=ministry, body="Which districts?"
+    )
 
     event = Event.objects.get()
     assert event.type == "recommendation.commented"
@@ -136,10 +144,17 @@ def test_approval_for_signature_emits_that_the_first_signature_is_awaited(approv
 
 
 def test_a_member_not_ready_close_to_departure_emits_readiness_blocking(ministry):
-    visit = VisitFactory(starts_on=timezone.localdate() + timedelta(days=5), ends_on=timezone.localdate() + timedelta(days=10))
+    visit = VisitFactory(
+        starts_on=timezone.localdate() + timedelta(days=5),
+        ends_on=timezone.localdate() + timedelta(days=10),
+    )
     member = DelegationMemberFactory(visit=visit, name="Dr Ayesha")
 
-    member_update(member=member, actor=ministry, data=MemberData(name="Dr Ayesha", visa_applied_on=timezone.localdate()))
+    member_update(
+        member=member,
+        actor=ministry,
+        data=MemberData(name="Dr Ayesha", visa_applied_on=timezone.localdate()),
+    )
 
     event = Event.objects.get()
     assert event.type == "visit.readiness_blocking"
@@ -148,7 +163,10 @@ def test_a_member_not_ready_close_to_departure_emits_readiness_blocking(ministry
 
 
 def test_a_member_not_ready_long_before_departure_is_no_news(ministry):
-    visit = VisitFactory(starts_on=timezone.localdate() + timedelta(days=60), ends_on=timezone.localdate() + timedelta(days=65))
+    visit = VisitFactory(
+        starts_on=timezone.localdate() + timedelta(days=60),
+        ends_on=timezone.localdate() + timedelta(days=65),
+    )
     member = DelegationMemberFactory(visit=visit)
 
     member_update(member=member, actor=ministry, data=MemberData(name=member.name))
@@ -160,7 +178,9 @@ def test_a_finished_report_emits_ready(ministry):
     from reports.models import Report
     from reports.services import report_build, report_request
 
-    report = report_request(actor=ministry, kind=Report.Kind.ACTION_ITEMS, format=Report.Format.XLSX)
+    report = report_request(
+        actor=ministry, kind=Report.Kind.ACTION_ITEMS, format=Report.Format.XLSX
+    )
     report_build(report_id=report.pk, actor=None)
 
     event = Event.objects.get()
