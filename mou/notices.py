@@ -14,10 +14,11 @@ from events.audience import (
     register_workflow,
     transition_name,
 )
+from portal import policies as roles
 from portal.models import Role
 
-from .models import ClauseComment, Mou, MouVersion
-from .workflows import MOU_FLOW
+from .models import ClauseComment, Mou, MouVersion, Obligation
+from .workflows import MOU_FLOW, OBLIGATION_FLOW
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -82,6 +83,19 @@ def _comment_data(comment: ClauseComment, viewer: Any) -> dict[str, Any]:
     return {"mou": comment.version.mou_id, "version": comment.version.number, **data}
 
 
+def _obligation_data(obligation: Obligation, viewer: Any) -> dict[str, Any]:
+    from .api.serializers import ObligationSerializer
+
+    return {"mou": obligation.mou_id, **ObligationSerializer(obligation).data}
+
+
+def _obligations_visible(user: Any) -> Any:
+    """Obligations are internal status: people inside government and machine accounts."""
+    if roles.can_read_programme_status(user):
+        return Obligation.objects.all()
+    return Obligation.objects.none()
+
+
 def _mou_areas(mou: Mou) -> list[int]:
     return list(
         mou.clauses.filter(archived_at__isnull=True)
@@ -93,6 +107,7 @@ def _mou_areas(mou: Mou) -> list[int]:
 
 def register() -> None:
     register_workflow(MOU_FLOW, notice=notices.MOUS)
+    register_workflow(OBLIGATION_FLOW, notice=notices.MOUS)
     for code, label, notice in (
         (VERSION_SHARED, _("Version shared with BGI"), notices.MOUS),
         (CLAUSE_COMMENTED, _("New comment on a clause"), notices.MOUS),
@@ -134,5 +149,19 @@ def register() -> None:
             audience=_comment_audience,
             priority_areas=lambda comment: _mou_areas(comment.version.mou),
             follow_target=lambda comment: comment.version.mou,
+        )
+    )
+    registry.register_subject(
+        registry.SubjectKind(
+            model=Obligation,
+            visible=_obligations_visible,
+            serialize=_obligation_data,
+            title=lambda obligation: str(obligation),
+            url=lambda obligation: obligation.mou.get_absolute_url(),
+            audience=lambda event, obligation: [
+                *ministry_desk(),
+                *filter(None, [obligation.owner]),
+            ],
+            follow_target=lambda obligation: obligation.mou,
         )
     )
