@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.types import AuthenticatedHttpRequest
 
 from . import registry
-from .services import follow_set
+from .services import can_follow, follow_set
 from .templatetags.events_tags import follow_context
 
 
@@ -21,8 +21,8 @@ def follow_view(request: AuthenticatedHttpRequest, label: str, pk: int) -> HttpR
     kind = registry.subject_kind_for_label(label)
     if kind is None or not kind.followable:
         raise Http404
-    subject = kind.visible(request.user).filter(pk=pk).first()
-    if subject is None:
+    subject = kind.model._default_manager.filter(pk=pk).first()
+    if subject is None or not can_follow(request.user, subject):
         raise Http404
     following = request.POST.get("following") == "1"
     try:

@@ -167,6 +167,11 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:mou-verify": _pk("signed_mou"),
     "api:mou-version-detail": _version,
     "api:mou-versions": _pk("mou"),
+    "api:webhook-detail": _pk("webhook"),
+    "api:webhook-deliveries": _pk("webhook"),
+    "api:webhook-send-test": _pk("webhook"),
+    "api:webhook-redeliver": lambda w: {"pk": w.webhook.pk, "delivery_id": w.webhook_delivery.pk},
+    "events:follow": lambda w: {"label": "collaboration.recommendation", "pk": w.recommendation.pk},
 }
 
 
