@@ -49,7 +49,7 @@ class WebhookSubscriptionForm(forms.ModelForm):
         field_classes = {"target_url": forms.CharField}
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         try:
             validate_target_url(cleaned.get("target_url") or "")
             validate_event_types(list(cleaned.get("event_types") or []))
@@ -107,7 +107,7 @@ class WebhookAttemptInline(admin.TabularInline):
     model = WebhookAttempt
     extra = 0
     can_delete = False
-    fields = ["number", "sent_at", "response_code", "error", "duration_ms", "request_body"]
+    fields = ("number", "sent_at", "response_code", "error", "duration_ms", "request_body")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
