@@ -19,11 +19,16 @@ class Receiver:
     requests: list[Received] = field(default_factory=list)
     # Status codes to answer, in order; once used up, 200.
     script: list[int] = field(default_factory=list)
+    # With `hold_first`, the first request waits for `release` before it is answered (a test can
+    # kill the sender meanwhile); `holding` is set once it arrived.
+    hold_first: bool = False
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
 
 
 @contextmanager
-def receiver(script=()):
-    state = Receiver(url="", script=list(script))
+def receiver(script=(), *, hold_first=False):
+    state = Receiver(url="", script=list(script), hold_first=hold_first)
     lock = threading.Lock()
 
     class Handler(BaseHTTPRequestHandler):
@@ -33,10 +38,17 @@ def receiver(script=()):
             with lock:
                 state.requests.append(Received(self.path, dict(self.headers.items()), body))
                 code = state.script.pop(0) if state.script else 200
-            self.send_response(code)
-            self.send_header("Content-Type", "text/plain")
-            self.end_headers()
-            self.wfile.write(b"ok" if code < 300 else b"try again")
+                hold = state.hold_first and len(state.requests) == 1
+            if hold:
+                state.holding.set()
+                state.release.wait(timeout=60)
+            try:
+                self.send_response(code)
+                self.send_header("Content-Type", "text/plain")
+                self.end_headers()
+                self.wfile.write(b"ok" if code < 300 else b"try again")
+            except OSError:
+                pass  # the sender is gone (killed while waiting)
 
         def log_message(self, *args):
             pass
@@ -48,6 +60,7 @@ def receiver(script=()):
     try:
         yield state
     finally:
+        state.release.set()
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
