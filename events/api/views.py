@@ -14,6 +14,7 @@ from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from portal.api.pagination import PortalPagination
 from portal.api.serializers import ErrorSerializer
 
 from ..models import Event, WebhookDelivery, WebhookSubscription
@@ -38,12 +39,28 @@ from .serializers import (
 
 
 class EventCursorPagination(CursorPagination):
-    """Oldest first, by id: a client keeps the `next` link and polls it for what is new."""
+    """Oldest first, by id: a client keeps the `next` link and polls it for what is new.
+
+    `page_size` follows the portal's rule (1 to 200, anything else 400): the same method.
+    """
 
     ordering = "pk"
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+    get_page_size = PortalPagination.get_page_size
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": self.max_page_size,
+                    "default": self.page_size,
+                }
+        return parameters
 
 
 SINCE = OpenApiParameter(
@@ -56,7 +73,12 @@ SINCE = OpenApiParameter(
 @extend_schema_view(
     list=extend_schema(
         parameters=[SINCE],
-        responses={200: EventSerializer(many=True), 400: ErrorSerializer, 401: ErrorSerializer},
+        responses={
+            200: EventSerializer(many=True),
+            400: ErrorSerializer,
+            401: ErrorSerializer,
+            404: ErrorSerializer,
+        },
     )
 )
 class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):

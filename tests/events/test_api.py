@@ -149,3 +149,12 @@ def test_the_schema_documents_the_feed_and_webhooks(api_as, ministry):
     assert "/api/v1/events/" in paths
     assert {p["name"] for p in paths["/api/v1/events/"]["get"]["parameters"]} >= {"since", "cursor"}
     assert "/api/v1/webhooks/{id}/deliveries/" in paths
+
+
+@pytest.mark.parametrize("params", [{"page_size": "0"}, {"page_size": "500"}, {"page_size": "x"}])
+def test_the_feed_refuses_a_page_size_outside_1_to_200(api_as, ministry, params):
+    assert api_as(ministry).get(FEED, params).status_code == 400
+
+
+def test_a_made_up_cursor_is_404(api_as, ministry):
+    assert api_as(ministry).get(FEED, {"cursor": "bz1hYmM="}).status_code == 404
