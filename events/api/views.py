@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC
 from typing import Any
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -65,7 +67,7 @@ class EventCursorPagination(CursorPagination):
 
 SINCE = OpenApiParameter(
     "since",
-    str,
+    OpenApiTypes.DATETIME,
     description=_("Only events that occurred after this moment (ISO 8601, with its zone)."),
 )
 
@@ -94,11 +96,15 @@ class EventViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         queryset = events_visible_to(self.request.user)
         raw = self.request.query_params.get("since")
         if raw is not None:
-            moment = parse_datetime(raw)
-            if moment is None or moment.tzinfo is None:
+            try:
+                moment = parse_datetime(raw)
+                if moment is None or moment.tzinfo is None:
+                    raise ValueError(raw)
+                moment = moment.astimezone(UTC)  # out of range once in UTC: refused too
+            except (ValueError, OverflowError):
                 raise ValidationError(
                     {"since": [_("Give a date and time with its zone, e.g. 2026-01-31T09:00:00Z.")]}
-                )
+                ) from None
             queryset = queryset.filter(created_at__gt=moment)
         return queryset
 
