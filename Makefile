@@ -47,7 +47,7 @@ lint: install ## ruff, djLint, mypy, import-linter, checks, migrations
 	$(BIN)/ruff format --check .
 	$(BIN)/djlint templates --lint
 	$(BIN)/djlint templates --check
-	$(BIN)/mypy portal collaboration delegations mou genebank reports overview search
+	$(BIN)/mypy portal collaboration delegations mou genebank reports overview search events
 	$(BIN)/lint-imports
 	$(MANAGE) check
 	$(MANAGE) makemigrations --check --dry-run

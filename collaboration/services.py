@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from events.outbox import emit
 from portal.exceptions import Conflict, StaleVersion
 from portal.recording import save_recorded as _save
 
@@ -447,6 +448,12 @@ def recommendation_comment_add(
         raise ValidationError({"body": _("Write a comment first.")})
     comment = RecommendationComment(recommendation=recommendation, author=actor, body=body)
     _save(comment, actor)
+    emit(
+        type="recommendation.commented",
+        subject=recommendation,
+        actor=actor,
+        payload={"comment_id": comment.pk, "comment": body[:1000]},
+    )
     return comment
 
 

@@ -21,6 +21,7 @@ from collaboration.services import (
     action_item_create,
     recommendation_create,
 )
+from events.outbox import emit
 from portal.exceptions import Conflict, StaleVersion, TransitionNotAllowed
 from portal.formatting import format_date
 from portal.freshness import tables_changed
@@ -282,11 +283,37 @@ def member_update(*, member: DelegationMember, actor: User, data: MemberData) ->
     """Update a member's role and readiness dates."""
     _require(policies.can_manage_visit(actor, member.visit))
     locked = DelegationMember.objects.select_for_update().get(pk=member.pk)
+    blocking_before = _blocking_departure(locked)
     _member_fill(locked, data)
     _check_one_head(locked.visit, locked)
     _save(locked, actor, [*_MEMBER_FIELDS, "updated_at"])
     _bump(locked.visit, actor)
+    blocking = _blocking_departure(locked)
+    if blocking and blocking != blocking_before:
+        emit(
+            type="visit.readiness_blocking",
+            subject=locked.visit,
+            actor=actor,
+            payload={"member_id": locked.pk, "member": locked.name, "blockers": blocking},
+        )
     return locked
+
+
+#: How close to departure an unready member is news (the readiness panel shows it all along).
+READINESS_WARNING_DAYS = 14
+
+
+def _blocking_departure(member: DelegationMember) -> list[str]:
+    """The checks a member has not done while departure is near (empty otherwise)."""
+    from .selectors import member_readiness
+
+    visit = member.visit
+    if visit.starts_on is None or not member.is_active:
+        return []
+    days_left = (visit.starts_on - timezone.localdate()).days
+    if not 0 <= days_left <= READINESS_WARNING_DAYS:
+        return []
+    return [check.key for check in member_readiness(member, visit).blockers]
 
 
 @transaction.atomic

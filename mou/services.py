@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from collaboration.models import Programme, Recommendation
+from events.outbox import emit
 from portal import policies as roles
 from portal.exceptions import Conflict, DomainError, StaleVersion, TransitionNotAllowed
 from portal.formatting import format_date
@@ -164,7 +165,24 @@ def mou_transition(
     if name == "approve_for_signature":
         moved.approved_by = actor
         _save(moved, actor, ["approved_by", "updated_at"])
+        _signature_awaited(moved, actor)
     return moved
+
+
+def _signature_awaited(mou: Mou, actor: User | None) -> None:
+    """Tell the desk whose signature is awaited next (nothing once every signatory answered)."""
+    following = (
+        mou.signatories.filter(is_witness=False, answer=Signatory.Answer.PENDING)
+        .order_by("order")
+        .first()
+    )
+    if following is not None:
+        emit(
+            type="mou.signature_awaited",
+            subject=mou,
+            actor=actor,
+            payload={"signatory": following.name, "order": following.order},
+        )
 
 
 # Clauses of the working draft ----------------------------------------------------------------
@@ -382,6 +400,7 @@ def mou_version_share(*, version: MouVersion, actor: User | None) -> MouVersion:
     locked.shared_at = timezone.now()
     _save(locked, actor, ["is_shared_with_bgi", "shared_at", "updated_at"])
     _touch(locked.mou)  # BGI's view of the MoU changed (its latest version)
+    emit(type="mouversion.shared", subject=locked, actor=actor, payload={"number": locked.number})
     return locked
 
 
@@ -406,6 +425,12 @@ def clause_comment_add(
                             is_from_bgi=from_bgi,
                             is_visible_to_bgi=from_bgi or (visible_to_bgi and version.is_shared_with_bgi))  # fmt: skip
     _save(comment, actor)
+    emit(
+        type="clausecomment.added",
+        subject=comment,
+        actor=actor,
+        payload={"clause": clause.position, "from_bgi": from_bgi, "comment": body[:1000]},
+    )
     return comment
 
 
@@ -471,6 +496,19 @@ def clearance_record(
         locked, actor, ["decision", "reference", "note", "decided_on", "recorded_by", "updated_at"]
     )
     _touch(locked.mou)
+    if decision == Clearance.Decision.CLEARED:
+        following = (
+            locked.mou.clearances.filter(decision=Clearance.Decision.PENDING)
+            .order_by("position")
+            .first()
+        )
+        if following is not None:
+            emit(
+                type="mou.clearance_awaited",
+                subject=locked.mou,
+                actor=actor,
+                payload={"clearance": following.name, "after": locked.name},
+            )
     return locked
 
 
@@ -579,6 +617,8 @@ def signature_record(
     if not declined and not locked.is_witness and not pending_after:
         MOU_FLOW.apply(mou, "mark_signed", actor=actor,
                        comment=_("All parties signed; last signature recorded on %(day)s.") % {"day": format_date(signed_on)})  # fmt: skip
+    elif not declined and not locked.is_witness:
+        _signature_awaited(mou, actor)
     return locked
 
 

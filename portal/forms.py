@@ -64,7 +64,11 @@ class NotificationPreferencesForm(forms.Form):
             )
             frequency = forms.ChoiceField(
                 label=_("How often for “%(kind)s”") % {"kind": row.kind.label},
-                choices=NotificationPreference.Frequency.choices,
+                choices=[
+                    choice
+                    for choice in NotificationPreference.Frequency.choices
+                    if row.allows_off or choice[0] != NotificationPreference.Frequency.OFF
+                ],
                 initial=row.frequency,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )

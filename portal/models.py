@@ -267,7 +267,8 @@ class Notification(models.Model):
 
 
 class NotificationPreference(models.Model):
-    """How one user wants one kind of reminder: e-mail on or off, at once or in a daily digest.
+    """How one user wants one kind of reminder or notice: e-mail on or off, at once or in a daily
+    digest; a notice (events) may also be off altogether.
 
     No row means the defaults: e-mail on, immediately.
     """
@@ -275,6 +276,7 @@ class NotificationPreference(models.Model):
     class Frequency(models.TextChoices):
         IMMEDIATE = "immediate", _("Immediately")
         DIGEST = "digest", _("Daily digest")
+        OFF = "off", _("Off (notices only)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

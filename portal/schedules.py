@@ -76,4 +76,13 @@ SCHEDULES: list[Schedule] = [
         expires=6 * 60 * 60,
         description="Builds the programme status report (PDF) and e-mails it to ministry staff.",
     ),
+    # https://crontab.guru/#*_*_*_*_*
+    Schedule(
+        name="Process events and retry webhooks",
+        task="events.sweep",
+        minute="*",
+        expires=50,
+        description="Tells people of events a lost task left behind and retries due webhook "
+        "deliveries (back-off with jitter, for WEBHOOK_RETRY_HOURS).",
+    ),
 ]

@@ -35,6 +35,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("overview/", include("overview.urls")),
     path("search/", include("search.urls")),
+    path("events/", include("events.urls")),
     path("profile/two-factor/", views.TwoFactorSetupView.as_view(), name="two-factor-setup"),
     path("profile/two-factor/disable/", views.two_factor_disable_view, name="two-factor-disable"),
     path("accounts/two-factor/", views.TwoFactorVerifyView.as_view(), name="two-factor-verify"),

@@ -2,7 +2,8 @@
 
 A `Workflow` is data (a table of `Transition`s), so the UI can render buttons from it,
 the API can list what is available, and tests can walk every status × transition.
-Side effects (e-mails, new versions, reminders) belong to the service that calls `apply`.
+Side effects (e-mails, new versions, reminders) belong to the service that calls `apply`; the
+one exception is the domain event every step emits (`events.outbox`), so none is forgotten.
 """
 
 from __future__ import annotations
@@ -84,7 +85,8 @@ class Workflow:
         """Lock the row, check version, permission and state; move, save and log.
 
         Raises StaleVersion (412), PermissionDenied (403) or TransitionNotAllowed (409);
-        on any of them nothing changes.
+        on any of them nothing changes. A step taken emits its domain event
+        ("<model>.<transition>") into the outbox, in the same transaction.
         """
         transition = self.get(name)
         locked: Any = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
@@ -118,6 +120,16 @@ class Workflow:
             **{self.log_subject_field: locked},
             actor=actor,
             transition=transition.name,
+            from_status=current,
+            to_status=transition.target,
+            comment=comment,
+        )
+        from events.outbox import emit_transition
+
+        emit_transition(
+            subject=locked,
+            transition=transition.name,
+            actor=actor,
             from_status=current,
             to_status=transition.target,
             comment=comment,

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as KombuOperationalError
 
+from events.outbox import emit
 from portal.exceptions import DomainError
 from portal.models import Role, User
 from portal.recording import require, save_recorded
@@ -96,6 +97,8 @@ def _move(report: Report, to: str, *, changes: dict[str, Any] | None = None) -> 
     for name, value in fields.items():
         setattr(report, name, value)
     save_recorded(report, None, update_fields=[*fields, "updated_at"])
+    if to in Report.FINISHED_STATUSES:
+        emit(type=f"report.{to}", subject=report, actor=None, payload={"kind": report.kind})
     return report
 
 

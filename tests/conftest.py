@@ -127,6 +127,7 @@ XDIST_GROUPS = {
     "tests/browser/test_report_journey.py": "celery-worker",
     "tests/reports/test_worker.py": "celery-worker",
     "tests/portal/test_celery_worker.py": "celery-worker",
+    "tests/events/test_webhook_worker.py": "celery-worker",
     "tests/portal/test_healthz.py::test_healthz_reports_a_running_worker_and_then_a_stopped_one": (
         "celery-worker"
     ),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from portal.notifications import unread_count
 from portal.pages import crumbs
 from portal.reminders import due_items_for
 from portal.types import AuthenticatedHttpRequest
@@ -72,6 +74,13 @@ class MyWorkView(PageMixin, TemplateView):
             )
         ]
         context["deadlines_ahead_days"] = DEADLINES_AHEAD_DAYS
+        # What waits for the person, in counts, at the top of the page (each links to its list).
+        context["counts"] = [
+            (_("Waiting for me"), len(context["waiting"]), "#waiting-heading"),
+            (_("My deadlines"), len(context["deadlines"]), "#deadlines-heading"),
+            (_("Overdue action items"), work.overdue_count, "#actions-heading"),
+            (_("Unread notifications"), unread_count(user), reverse("notification-list")),
+        ]
         context["overdue_count"] = work.overdue_count
         context["can_create"] = policies.can_create_recommendation(user)
         context["breadcrumbs"] = crumbs(home_crumb(), (_("My work"), None))

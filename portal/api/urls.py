@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 
 from collaboration.api import views as collaboration
 from delegations.api import views as delegations
+from events.api import views as events
 from genebank.api import views as genebank
 from mou.api import views as mou
 from overview.api.views import ProgrammeStatusView
@@ -41,6 +42,9 @@ router.register("genebank/approvals", genebank.ApprovalViewSet, basename="approv
 router.register("genebank/transfers", genebank.TransferViewSet, basename="transfer")
 # reports
 router.register("reports", reports.ReportViewSet, basename="report")
+# events
+router.register("events", events.EventViewSet, basename="event")
+router.register("webhooks", events.WebhookSubscriptionViewSet, basename="webhook")
 
 ApiRootView.registry = [(prefix, basename) for prefix, _viewset, basename in router.registry]
 

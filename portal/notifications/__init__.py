@@ -45,8 +45,13 @@ from .inbox import (
 )
 from .preferences import (
     PreferenceRow,
+    delivery_channel,
+    notice_channel,
     notification_preferences_for,
     notification_preferences_update,
+    preferences_by_user,
+    register_topic,
+    topic_label,
 )
 from .sending import reminder_delivery_resend, reminder_delivery_send, reminders_deliver_pending
 
@@ -56,17 +61,21 @@ __all__ = [
     "PreferenceRow",
     "RunResult",
     "absolute_url",
+    "delivery_channel",
     "digest_hour",
     "due_phrase",
     "local_now",
     "local_today",
     "max_attempts",
     "message_id_for",
+    "notice_channel",
     "notification_mark_all_read",
     "notification_mark_read",
     "notification_preferences_for",
     "notification_preferences_update",
     "notifications_for",
+    "preferences_by_user",
+    "register_topic",
     "reminder_delivery_resend",
     "reminder_delivery_send",
     "reminders_claim_due",
@@ -74,6 +83,7 @@ __all__ = [
     "reminders_send_digests",
     "reminders_send_due",
     "site_url",
+    "topic_label",
     "unread_count",
     "user_zone",
 ]

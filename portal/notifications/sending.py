@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 
 from ..models import Notification, ReminderDelivery, User
 from ..reminders import DIGEST_KIND
-from ..reminders import registry as reminder_registry
 from .common import (
     TRANSIENT_ERRORS,
     RunResult,
@@ -27,6 +26,7 @@ from .common import (
     site_url,
     user_zone,
 )
+from .preferences import topic_label
 
 logger = logging.getLogger(__name__)
 
@@ -88,12 +88,12 @@ def _email_for(delivery: ReminderDelivery) -> EmailMultiAlternatives:
             template = "emails/digest"
         else:
             notification = Notification.objects.filter(delivery=delivery).first()
-            kind = reminder_registry.get(delivery.kind)
+            label = topic_label(delivery.kind)
             context = {
                 "recipient": recipient,
                 "title": delivery.title,
                 "body": notification.body if notification else "",
-                "kind_label": str(kind.label) if kind else delivery.kind,
+                "kind_label": label or delivery.kind,
                 "is_escalation": delivery.is_escalation,
                 "url": absolute_url(delivery.url),
                 "site_url": site_url(),

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "reports",
     "overview",
     "search",
+    "events",
 ]
 
 MIDDLEWARE = [
@@ -221,6 +222,16 @@ REMINDER_OVERDUE_EVERY_DAYS = env.int("REMINDER_OVERDUE_EVERY_DAYS", default=3)
 REMINDER_ESCALATE_AFTER_DAYS = env.int("REMINDER_ESCALATE_AFTER_DAYS", default=7)
 REMINDER_DIGEST_HOUR = env.int("REMINDER_DIGEST_HOUR", default=7)
 REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=5)
+
+# Webhooks (events.webhooks): a failing delivery is retried with exponential back-off (from
+# WEBHOOK_RETRY_BASE_SECONDS, with jitter) for WEBHOOK_RETRY_HOURS, then failed; a subscription
+# is flagged after WEBHOOK_FLAG_AFTER_FAILURES failed attempts in a row. Targets are https only;
+# WEBHOOK_ALLOW_LOCAL_HTTP (or DEBUG) also allows http://127.0.0.1 and http://localhost.
+WEBHOOK_RETRY_HOURS = env.float("WEBHOOK_RETRY_HOURS", default=24)
+WEBHOOK_RETRY_BASE_SECONDS = env.float("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_FLAG_AFTER_FAILURES = env.int("WEBHOOK_FLAG_AFTER_FAILURES", default=10)
+WEBHOOK_TIMEOUT_SECONDS = env.float("WEBHOOK_TIMEOUT_SECONDS", default=10)
+WEBHOOK_ALLOW_LOCAL_HTTP = env.bool("WEBHOOK_ALLOW_LOCAL_HTTP", default=False)
 
 # https://www.django-rest-framework.org/api-guide/settings/
 REST_FRAMEWORK = {

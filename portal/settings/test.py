@@ -19,6 +19,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": 1,
     "unacked_restore_throttle": 1,
 }
+# Tests receive webhooks on a local HTTP server (http://127.0.0.1:<port>).
+WEBHOOK_ALLOW_LOCAL_HTTP = True
 # Throttle state must not leak between tests through a shared Redis cache.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 REST_FRAMEWORK = {

@@ -112,6 +112,14 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
         "POST": roles("api_client", "nih_lead", "ministry", "approver", "admin"),
     },
     "api:root": {"GET": SIGNED_IN},
+    # The feed lists what each caller may see (an empty list for someone who sees nothing).
+    "api:event-list": {"GET": SIGNED_IN},
+    # Webhooks: administrators, and API clients only once given events.add_webhooksubscription.
+    "api:webhook-list": {"GET": roles("admin"), "POST": roles("admin")},
+    "api:webhook-detail": {"GET": roles("admin"), "PUT": roles("admin")},
+    "api:webhook-deliveries": {"GET": roles("admin")},
+    "api:webhook-send-test": {"POST": roles("admin")},
+    "api:webhook-redeliver": {"POST": roles("admin")},
     "api:schema": {"GET": STATUS_READERS},
     "api:search": {"GET": PEOPLE},
     "api:site-detail": {"GET": SIGNED_IN},
@@ -158,6 +166,8 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "collaboration:recommendation-comment": {"POST": GOVERNMENT},
     "collaboration:recommendation-create": {"GET": NIH, "POST": NIH},
     "collaboration:recommendation-detail": {"GET": INTERNAL},
+    # Follow / Unfollow: whoever sees the record's page (the matrix asks about a recommendation).
+    "events:follow": {"POST": INTERNAL},
     "collaboration:recommendation-diff": {"GET": INTERNAL},
     "collaboration:recommendation-list": {"GET": INTERNAL},
     "collaboration:recommendation-transition": {"POST": INTERNAL},

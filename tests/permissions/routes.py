@@ -198,6 +198,11 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:mou-clause-detail": lambda w: {"pk": w.clause.mou_id, "clause_id": w.clause.pk},
     "api:mou-version-share": _version,
     "api:mou-version-comments": _version,
+    "api:webhook-detail": _pk("webhook"),
+    "api:webhook-deliveries": _pk("webhook"),
+    "api:webhook-send-test": _pk("webhook"),
+    "api:webhook-redeliver": lambda w: {"pk": w.webhook.pk, "delivery_id": w.webhook_delivery.pk},
+    "events:follow": lambda w: {"label": "collaboration.recommendation", "pk": w.recommendation.pk},
 }
 
 

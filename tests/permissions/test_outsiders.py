@@ -39,7 +39,32 @@ def _allowed_to_bgi(world) -> dict[str, set]:
                 "pk", flat=True
             )
         ),
+        "api:event-list": _events_about_shared_things(world),
     }
+
+
+def _events_about_shared_things(world) -> set:
+    """Events of the shared visit and MoU, of versions shared with BGI, and of the comments on
+    them that BGI wrote or was shown: nothing else of the outbox."""
+    from django.db.models import Q
+
+    from events.models import Event
+    from mou.models import ClauseComment, MouVersion
+
+    shared_versions = MouVersion.objects.filter(is_shared_with_bgi=True)
+    comments = ClauseComment.objects.filter(version__in=shared_versions).filter(
+        Q(is_from_bgi=True) | Q(is_visible_to_bgi=True)
+    )
+    about = [
+        ("visit", [world.visit.pk]),
+        ("mou", [world.mou.pk]),
+        ("mouversion", shared_versions.values_list("pk", flat=True)),
+        ("clausecomment", comments.values_list("pk", flat=True)),
+    ]
+    rows = Event.objects.none()
+    for model, ids in about:
+        rows |= Event.objects.filter(subject_type__model=model, subject_id__in=list(ids))
+    return set(rows.values_list("pk", flat=True))
 
 
 @pytest.mark.parametrize("name", LISTS)

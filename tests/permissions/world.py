@@ -187,4 +187,16 @@ def build_world() -> World:
         actor=users["ministry"], kind="action_items", format="xlsx"
     )
     o["report"] = report_services.report_build(report_id=report.pk, actor=None)
+    # A webhook subscription of the administrator, with one delivered event in its log.
+    from events.models import Event, WebhookDelivery
+    from events.webhooks import SubscriptionData, webhook_subscription_create
+
+    o["webhook"] = webhook_subscription_create(
+        owner=users["admin"], actor=None,
+        data=SubscriptionData(name="Matrix", target_url="https://hooks.example.org/m", event_types=[]),
+    )  # fmt: skip
+    o["webhook_delivery"] = WebhookDelivery.objects.create(
+        subscription=o["webhook"], event=Event.objects.order_by("pk").first(), status="succeeded",
+        attempts=1, delivered_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+    )  # fmt: skip
     return world

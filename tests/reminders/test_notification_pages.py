@@ -180,9 +180,10 @@ def test_saving_the_settings(client, nih_expert):
         "action_item_due__frequency": "digest",
         "mou_review_due__frequency": "immediate",  # e-mail box left unticked: off
     }
-    from portal.reminders import registry
+    from portal.notifications import notification_preferences_for
 
-    for code, _label in registry.choices():
+    # Every row the page shows: the reminder kinds and the notices of events.
+    for code in (row.kind.code for row in notification_preferences_for(nih_expert)):
         data.setdefault(f"{code}__frequency", "immediate")
         if code not in {"mou_review_due"}:
             data.setdefault(f"{code}__email", "on")

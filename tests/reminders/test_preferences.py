@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 def test_defaults_are_e_mail_immediately(nih_expert):
     rows = notification_preferences_for(nih_expert)
-    assert len(rows) == 10
+    assert len(rows) == 17  # 10 kinds of reminder and 7 notices of events
     assert {(row.email_enabled, row.frequency) for row in rows} == {(True, "immediate")}
 
 
@@ -58,7 +58,7 @@ def test_the_form_has_two_labelled_fields_per_kind_and_returns_values(nih_expert
     form = NotificationPreferencesForm(data, rows=rows)
 
     assert form.is_valid(), form.errors
-    assert len(form.fields) == 20
+    assert len(form.fields) == 34
     assert all(field.label for field in form.fields.values())
     values = form.values()
     assert values["mou_expiry"] == (True, "digest")
