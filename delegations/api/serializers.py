@@ -562,6 +562,13 @@ class ItineraryItemWriteInputSerializer(serializers.Serializer):
         required=False,
         help_text=gettext_lazy("Ids of members of this delegation."),
     )
+    is_outside_visit = serializers.BooleanField(
+        required=False,
+        help_text=gettext_lazy(
+            "True for an entry before departure or after return, said on purpose; an entry "
+            "outside the visit's dates is refused without it."
+        ),
+    )
 
     def to_internal_value(self, data: Any) -> Any:
         values = super().to_internal_value(data)

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from genebank.models import Agreement, Approval, Cohort, ConsentVersion, Material, Transfer, Use
 from genebank.workflows import TRANSFER_FLOW
+from portal.api.writes import PrimaryKeysField, StrictBooleanField, StrictCharField
 
 
 class ConsentVersionSerializer(serializers.ModelSerializer):
@@ -37,7 +38,7 @@ class CohortSerializer(serializers.ModelSerializer):
 
 class AgreementSerializer(serializers.ModelSerializer):
     mou_clause: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        read_only=True
+        read_only=True, allow_null=True
     )
     has_signed_copy = serializers.BooleanField(read_only=True)
 
@@ -78,13 +79,13 @@ class CheckSerializer(serializers.Serializer):
     code = serializers.CharField()
     label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     ok = serializers.BooleanField()
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class TraceStepSerializer(serializers.Serializer):
-    kind = serializers.CharField()
-    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
-    url = serializers.CharField(allow_null=True)
+    kind = StrictCharField()
+    label = StrictCharField()  # type: ignore[assignment]  # a field, not Field.label
+    url = StrictCharField(allow_null=True)
 
 
 class TransferSerializer(TransferSharedSerializer):
@@ -93,12 +94,10 @@ class TransferSerializer(TransferSharedSerializer):
     cohort: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         read_only=True
     )
-    consent_versions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+    consent_versions: serializers.PrimaryKeyRelatedField[Any] = PrimaryKeysField(
         many=True, read_only=True
     )
-    approvals: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
-        many=True, read_only=True
-    )
+    approvals: serializers.PrimaryKeyRelatedField[Any] = PrimaryKeysField(many=True, read_only=True)
     agreement_id = serializers.IntegerField(read_only=True)
 
     class Meta(TransferSharedSerializer.Meta):
@@ -115,46 +114,46 @@ class TransferInternalSerializer(TransferSerializer):
 
 
 class TransferCreateInputSerializer(serializers.Serializer):
-    reference = serializers.CharField(max_length=100)
+    reference = StrictCharField(max_length=100)
     kind = serializers.ChoiceField(choices=Transfer.Kind.choices)
     cohort: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         queryset=Cohort.objects.active()
     )
-    consent_versions: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+    consent_versions: serializers.PrimaryKeyRelatedField[Any] = PrimaryKeysField(
         many=True, queryset=ConsentVersion.objects.all()
     )
     agreement: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
         queryset=Agreement.objects.active()
     )
-    approvals: serializers.PrimaryKeyRelatedField[Any] = serializers.PrimaryKeyRelatedField(
+    approvals: serializers.PrimaryKeyRelatedField[Any] = PrimaryKeysField(
         many=True, queryset=Approval.objects.active(), required=False, default=list
     )
     material = serializers.ChoiceField(choices=Material.choices)
     quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
     purpose_use = serializers.ChoiceField(choices=Use.choices)
-    purpose = serializers.CharField(max_length=5000)
-    destination_site = serializers.CharField(max_length=200)
-    is_addressed_to_bgi = serializers.BooleanField(default=True)
-    is_deidentified = serializers.BooleanField(
+    purpose = StrictCharField(max_length=5000)
+    destination_site = StrictCharField(max_length=200)
+    is_addressed_to_bgi = StrictBooleanField(default=True)
+    is_deidentified = StrictBooleanField(
         default=False, help_text=_("The de-identification attestation.")
     )
-    internal_notes = serializers.CharField(max_length=5000, allow_blank=True, default="")
+    internal_notes = StrictCharField(max_length=5000, allow_blank=True, default="")
 
 
 class TransferTransitionInputSerializer(serializers.Serializer):
     transition = serializers.ChoiceField(choices=list(TRANSFER_FLOW.transitions))
-    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    comment = StrictCharField(allow_blank=True, required=False, default="")
 
 
 class AgreementCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Agreement.Kind.choices)
-    reference = serializers.CharField(max_length=100)
-    title = serializers.CharField(max_length=200)
-    parties = serializers.CharField(max_length=300)
-    scope = serializers.CharField(max_length=5000)
+    reference = StrictCharField(max_length=100)
+    title = StrictCharField(max_length=200)
+    parties = StrictCharField(max_length=300)
+    scope = StrictCharField(max_length=5000)
     materials = serializers.ListField(child=serializers.ChoiceField(choices=Material.choices))
     permitted_uses = serializers.ListField(child=serializers.ChoiceField(choices=Use.choices))
-    onward_sharing_allowed = serializers.BooleanField(default=False)
+    onward_sharing_allowed = StrictBooleanField(default=False)
     end_of_use = serializers.ChoiceField(choices=Agreement.EndOfUse.choices)
     max_quantity = serializers.IntegerField(min_value=1, max_value=10_000_000)
     valid_from = serializers.DateField()
@@ -163,10 +162,10 @@ class AgreementCreateInputSerializer(serializers.Serializer):
 
 class ApprovalCreateInputSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=Approval.Kind.choices)
-    authority = serializers.CharField(max_length=200)
-    reference = serializers.CharField(max_length=100)
-    scope = serializers.CharField(max_length=5000, allow_blank=True, default="")
-    cohorts = serializers.PrimaryKeyRelatedField(many=True, queryset=Cohort.objects.active())
+    authority = StrictCharField(max_length=200)
+    reference = StrictCharField(max_length=100)
+    scope = StrictCharField(max_length=5000, allow_blank=True, default="")
+    cohorts = PrimaryKeysField(many=True, queryset=Cohort.objects.active())
     valid_from = serializers.DateField()
     valid_to = serializers.DateField()
 
@@ -177,7 +176,7 @@ class CohortProgressInputSerializer(serializers.Serializer):
 
 
 class ConsentVersionCreateInputSerializer(serializers.Serializer):
-    text_en = serializers.CharField(max_length=20000)
-    text_ur = serializers.CharField(max_length=20000)
+    text_en = StrictCharField(max_length=20000)
+    text_ur = StrictCharField(max_length=20000)
     permitted_uses = serializers.ListField(child=serializers.ChoiceField(choices=Use.choices))
     effective_on = serializers.DateField()

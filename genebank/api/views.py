@@ -25,6 +25,7 @@ from portal.api.mixins import (
     read_schema,
 )
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
+from portal.api.writes import JsonWritesMixin
 from portal.models import User
 
 from .permissions import RegisterPermission, TransferPermission, transfer_serializer_class
@@ -53,7 +54,8 @@ TRANSFER_ANY = PolymorphicProxySerializer(
 
 
 @read_schema(CohortSerializer, CohortSerializer, versioned=False)
-class CohortViewSet(viewsets.ReadOnlyModelViewSet):
+class CohortViewSet(JsonWritesMixin, viewsets.ReadOnlyModelViewSet):
+    json_write_actions = frozenset({"progress", "consent_versions"})
     """Cohorts of the gene bank plan with their consent versions (English and Urdu)."""
 
     serializer_class = CohortSerializer
@@ -102,7 +104,8 @@ class CohortViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @read_schema(AgreementSerializer, AgreementSerializer, versioned=False)
-class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
+class AgreementViewSet(JsonWritesMixin, viewsets.ReadOnlyModelViewSet):
+    json_write_actions = frozenset({"create"})
     """Material and data transfer agreements with BGI."""
 
     serializer_class = AgreementSerializer
@@ -128,7 +131,8 @@ class AgreementViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @read_schema(ApprovalSerializer, ApprovalSerializer, versioned=False)
-class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
+class ApprovalViewSet(JsonWritesMixin, viewsets.ReadOnlyModelViewSet):
+    json_write_actions = frozenset({"create"})
     """Ethics approvals, export permits and other clearances."""
 
     serializer_class = ApprovalSerializer
@@ -185,6 +189,7 @@ class ApprovalViewSet(viewsets.ReadOnlyModelViewSet):
     ),
 )
 class TransferViewSet(
+    JsonWritesMixin,
     TransitionsActionMixin,
     ConditionalRetrieveMixin,
     mixins.CreateModelMixin,
@@ -194,6 +199,7 @@ class TransferViewSet(
 
     permission_classes = [IsAuthenticated, TransferPermission]
     queryset = Transfer.objects.none()
+    json_write_actions = frozenset({"create"})
     transition_workflow = TRANSFER_FLOW
     transition_input_serializer = TransferTransitionInputSerializer
 

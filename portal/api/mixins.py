@@ -187,11 +187,14 @@ class FilterListOnlyMixin:
 class ConditionalListMixin:
     """Lists send `ETag` and `Last-Modified` built from the change stamps of `list_models`
     (the tables the rows are made of) and the caller (portal/freshness.py); a matching
-    `If-None-Match` is answered 304 from that one query, before the page is read."""
+    `If-None-Match` is answered 304 from that one query, before the page is read. The query
+    parameters are checked first (the filters build a lazy queryset, nothing is read): a request
+    the list would refuse is refused with 400, even with `If-None-Match: *`."""
 
     list_models: Sequence[type[Model]]
 
     def list(self, request, *args, **kwargs):
+        self.filter_queryset(self.get_queryset())  # type: ignore[attr-defined]
         current = validator(request, self.list_models)
         if current.matches(request.headers.get("If-None-Match")):
             return current.apply(Response(status=status.HTTP_304_NOT_MODIFIED))

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.relations import MANY_RELATION_KWARGS
 
 from portal.exceptions import StaleVersion
 
@@ -72,6 +73,46 @@ class BoundedDateTimeField(serializers.DateTimeField):
         moment = super().to_internal_value(value)
         _check_year(moment)
         return moment
+
+
+class StrictCharField(serializers.CharField):
+    """A JSON string, nothing else (DRF's own turns numbers into text)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class StrictBooleanField(serializers.BooleanField):
+    """A JSON true or false, nothing else (DRF's own also takes 0, 1, "yes", "on"...)."""
+
+    def to_internal_value(self, data: Any) -> bool:
+        if isinstance(data, bool):
+            return data
+        self.fail("invalid", input=data)
+        raise AssertionError  # unreachable: fail() raises
+
+
+class StrictManyRelatedField(serializers.ManyRelatedField):
+    """A JSON array of ids, nothing else (DRF's own takes any iterable, an object included)."""
+
+    def to_internal_value(self, data: Any) -> Any:
+        if not isinstance(data, list):
+            self.fail("not_a_list", input_type=type(data).__name__)
+        return super().to_internal_value(data)
+
+
+class PrimaryKeysField(serializers.PrimaryKeyRelatedField):
+    """With many=True, a list of ids that must be a JSON array (StrictManyRelatedField)."""
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> StrictManyRelatedField:
+        list_kwargs: dict[str, Any] = {"child_relation": cls(*args, **kwargs)}
+        for key in kwargs:
+            if key in MANY_RELATION_KWARGS:
+                list_kwargs[key] = kwargs[key]
+        return StrictManyRelatedField(**list_kwargs)
 
 
 class JsonWritesMixin:

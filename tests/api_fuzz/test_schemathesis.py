@@ -102,6 +102,13 @@ FUZZ_CONFIG = {
                 "POST /api/v1/action-items/",
                 "PUT /api/v1/action-items/{id}/",
                 "PATCH /api/v1/action-items/{id}/",
+                # the gene bank's register and transfers: cohorts, agreements, approvals and
+                # consent versions that are not on record; a validity that ends before it starts
+                "POST /api/v1/genebank/agreements/",
+                "POST /api/v1/genebank/approvals/",
+                "POST /api/v1/genebank/transfers/",
+                "POST /api/v1/genebank/cohorts/{id}/progress/",
+                "POST /api/v1/genebank/cohorts/{id}/consent-versions/",
             ],
             "checks": {
                 "positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400", "422"]}

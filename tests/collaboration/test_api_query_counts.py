@@ -88,7 +88,7 @@ ENDPOINTS = {
 # transitions); priority areas prefetch objectives, indicators and values; capabilities
 # their priority areas.
 MAX_QUERIES = {
-    "recommendation": 9,
+    "recommendation": 10,  # incl. the change stamps read for the ETag
     "priority-area": 8,
     "capability": 6,
     "meeting": 5,

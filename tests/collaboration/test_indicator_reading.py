@@ -21,7 +21,7 @@ NOT_MET = "24 months against a target of at most 6 months: not met yet"
         ("decrease", "6", "24", False, NOT_MET),
         ("decrease", "6", "6", True, "6 months against a target of at most 6 months: met"),
         ("increase", "60", "35", False, "35 months against a target of at least 60 months: not met yet"),
-        ("increase", "60", "72.5", True, "72.50 months against a target of at least 60 months: met"),
+        ("increase", "60", "72.5", True, "72.5 months against a target of at least 60 months: met"),
         ("decrease", "6", None, None, ""),
     ],
 )  # fmt: skip

@@ -135,7 +135,7 @@ def test_diff_page_shows_every_versioned_field_and_the_changed_numbers_and_lists
         return html.split(f'data-testid="diff-{name}">', 1)[1].split("</div>", 1)[0]
 
     assert section("estimated_cost_pkr") == (
-        '<del class="diff-del">PKR 1,000,000</del> → <ins class="diff-ins">PKR 1,500,000</ins>'
+        '<del class="diff-del">PKR 1,000,000.00</del> → <ins class="diff-ins">PKR 1,500,000.00</ins>'
     )
     assert section("priority_areas") == 'Thalassemia; <ins class="diff-ins">Rare diseases</ins>'
     assert section("capabilities") == (

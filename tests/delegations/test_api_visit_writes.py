@@ -323,8 +323,8 @@ def test_an_itinerary_entry_is_added_in_the_places_time(api_as, ministry, progra
         {
             "title": "Lab tour",
             "site": site.pk,
-            "starts": "2027-05-11T09:30",
-            "ends": "2027-05-11T12:00",
+            "starts": "2027-01-11T09:30",
+            "ends": "2027-01-11T12:00",
             "attendees": [member.pk],
             "notes": "Internal",
         },
@@ -334,23 +334,43 @@ def test_an_itinerary_entry_is_added_in_the_places_time(api_as, ministry, progra
 
     assert response.status_code == 201, response.json()
     item = ItineraryItem.objects.get()
-    assert item.starts_at == dt.datetime(2027, 5, 11, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shenzhen
-    assert response.json()["local_start"] == "2027-05-11T09:30:00+08:00"
+    assert item.starts_at == dt.datetime(2027, 1, 11, 1, 30, tzinfo=dt.UTC)  # 09:30 in Shenzhen
+    assert response.json()["local_start"] == "2027-01-11T09:30:00+08:00"
     assert response.json()["notes"] == "Internal"
     assert response["ETag"] == '"1"'
     assert list(item.attendees.all()) == [member]
+
+
+def test_an_entry_outside_the_visit_needs_is_outside_visit_through_the_api(
+    api_as, ministry, programme
+):
+    visit = VisitFactory(programme=programme)  # 10 to 15 January 2027
+    client = api_as(ministry)
+    dinner = {"title": "Dinner", "starts": "2027-01-09T19:00", "ends": "2027-01-09T21:00"}
+
+    refused = client.post(url("visit-itinerary", visit.pk), dinner, format="json")
+    assert refused.status_code == 400
+    assert "outside the visit" in refused.json()["error"]["fields"]["starts_at"][0]
+    assert not ItineraryItem.objects.exists()
+
+    saved = client.post(
+        url("visit-itinerary", visit.pk), {**dinner, "is_outside_visit": True}, format="json"
+    )
+    assert saved.status_code == 201, saved.json()
+    assert saved.json()["is_outside_visit"] is True
+    assert ItineraryItem.objects.get().is_outside_visit
 
 
 def test_an_end_before_the_start_and_a_foreign_attendee_are_refused(api_as, ministry, programme):
     visit = VisitFactory(programme=programme)
     stranger = DelegationMemberFactory()  # of another visit
     client = api_as(ministry)
-    base = {"title": "Tour", "starts": "2027-05-11T09:30", "ends": "2027-05-11T08:00"}
+    base = {"title": "Tour", "starts": "2027-01-11T09:30", "ends": "2027-01-11T08:00"}
 
     backwards = client.post(url("visit-itinerary", visit.pk), base, format="json")
     foreign = client.post(
         url("visit-itinerary", visit.pk),
-        {**base, "ends": "2027-05-11T10:00", "attendees": [stranger.pk]},
+        {**base, "ends": "2027-01-11T10:00", "attendees": [stranger.pk]},
         format="json",
     )
 

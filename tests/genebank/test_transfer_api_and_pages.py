@@ -325,3 +325,17 @@ def test_bgi_liaison_has_no_gene_bank_status(bank, bgi_liaison):
 
     assert status.cohorts == ()
     assert status.approvals_expiring == ()
+
+
+def test_a_gene_bank_change_moves_the_status_etag(
+    api_as, ministry, bank, django_capture_on_commit_callbacks
+):
+    client = api_as(ministry)
+    url = reverse("api:status")
+    etag = client.get(url)["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_transfer(bank)
+
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200

@@ -272,3 +272,14 @@ def test_a_record_answers_304_from_its_version_alone_and_404_to_who_may_not_see_
     assert client.get(url, HTTP_IF_NONE_MATCH='"0"').json()["authors"][0]["username"] == (
         "nih_expert"
     )
+
+
+def test_a_list_request_it_would_refuse_is_refused_even_with_if_none_match_star(api_as, ministry):
+    client = api_as(ministry)
+    url = reverse("api:recommendation-list")
+
+    refused = client.get(url, {"ordering": "nonsense"}, HTTP_IF_NONE_MATCH="*")
+    fine = client.get(url, {"ordering": "title"}, HTTP_IF_NONE_MATCH="*")
+
+    assert refused.status_code == 400
+    assert fine.status_code == 304

@@ -27,7 +27,7 @@ def test_programme_status_pdf_names_the_areas_and_their_figures(ministry):
     assert "Newborn screening" in text
     assert "Rare disease diagnostics" in text
     assert "Newborns screened" in text
-    assert "10 60 35" in text  # baseline, target and latest actual, as numbers are written
+    assert "10 at least 60 % 35" in text  # baseline, target as a bound, latest actual
     assert "50%" in text  # baseline 10 → target 60, actual 35
     assert "Approved: 2" in text
     assert "Submitted to the ministry: 1" in text

@@ -90,7 +90,7 @@ def test_report_asked_for_in_the_api_is_built_by_the_worker(worker_env, ministry
     text = pdf_text(b"".join(pdf.streaming_content))
     assert "Newborn screening" in text
     assert "Rare disease diagnostics" in text
-    assert "10 60 35" in text
+    assert "10 at least 60 % 35" in text
     assert "50%" in text
     assert "Approved: 2" in text
     assert "Send the sample transfer agreement" in text

@@ -46,8 +46,9 @@ def test_the_api_has_no_delete_that_erases_programme_rows():
         ):
             with_delete.add(getattr(view_class, "__name__", route))
 
-    # The only DELETE revokes one's own API token (the row stays, with revoked_at).
-    assert with_delete == {"ApiTokenViewSet"}
+    # Every DELETE keeps its row: revoking one's own API token (revoked_at), taking a member off
+    # a visit (is_active) and taking an entry out of an itinerary (archived_at).
+    assert with_delete == {"ApiTokenViewSet", "VisitViewSet"}
 
 
 def test_every_spreadsheet_or_csv_export_uses_spreadsheet_safe():
