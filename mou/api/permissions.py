@@ -41,7 +41,7 @@ def mou_serializer_class(user: Any) -> type:
 
 #: The working draft and sharing are internal: they do not exist for BGI's liaison (404).
 INTERNAL_ACTIONS = frozenset(
-    {"transitions", "obligations", "clauses", "clause_detail", "version_share"}
+    {"transitions", "obligations", "clauses", "clause_detail", "clauses_override", "version_share"}
 )
 
 
@@ -61,7 +61,7 @@ class MouPermission(BasePermission):
             return policies.can_verify_signed_copy(user, obj)
         if action in ("clauses", "clause_detail"):
             return policies.can_edit_draft(user, obj)
-        if action in ("versions", "version_share"):
+        if action in ("versions", "version_share", "clauses_override"):
             return policies.can_manage_mou(user, obj)
         # Who may comment depends on the version (BGI's liaison: shared ones); the view asks
         # `policies.can_comment_version` once it has the version.

@@ -148,9 +148,18 @@ class ClauseSnapshotSerializer(serializers.ModelSerializer):
             "heading_zh",
             "text_en",
             "text_zh",
+            "lagging_language",
             "comments",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "lagging_language": {
+                "help_text": _(
+                    "Published out of step: the language (en or zh) that did not follow the "
+                    "last change of the other; empty when both texts agree."
+                )
+            }
+        }
 
     @extend_schema_field(ClauseCommentSerializer(many=True))
     def get_comments(self, obj: ClauseSnapshot) -> list:
@@ -407,6 +416,23 @@ class MouVersionPublishInputSerializer(serializers.Serializer):
         default="",
         help_text=_("What this version is for, e.g. “Sent to BGI for comments”."),
     )
+
+
+class OutOfStepOverrideInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000,
+        help_text=_("Why the MoU may go on with clauses out of step between English and Chinese."),
+    )
+
+
+class OutOfStepOverrideSerializer(serializers.Serializer):
+    """An override as recorded: its reason, who recorded it and the clauses it covers."""
+
+    id = serializers.IntegerField()
+    reason = serializers.CharField()
+    clauses = serializers.ListField(child=serializers.DictField())
+    recorded_by = UserRefSerializer()
+    created_at = serializers.DateTimeField()
 
 
 class ClauseCommentCreateInputSerializer(serializers.Serializer):

@@ -43,6 +43,7 @@ from mou.services import (
     mou_transition,
     mou_version_publish,
     mou_version_share,
+    out_of_step_override_record,
     signed_copy_matches,
 )
 from mou.workflows import MOU_FLOW, TRANSITIONS_WITH_DATA
@@ -60,6 +61,7 @@ from portal.api.serializers import ErrorSerializer
 from portal.api.transitions import TransitionsActionMixin, transitions_schema
 from portal.api.writes import (
     JsonWritesMixin,
+    create_schema,
     dataclass_from,
     edit_schema,
     example,
@@ -88,6 +90,8 @@ from .serializers import (
     MouVersionPublishInputSerializer,
     MouVersionSerializer,
     ObligationSerializer,
+    OutOfStepOverrideInputSerializer,
+    OutOfStepOverrideSerializer,
     clause_change_body,
 )
 
@@ -161,7 +165,14 @@ class MouViewSet(
     transition_input_serializer = MouTransitionInputSerializer
     transitions_with_data = TRANSITIONS_WITH_DATA
     json_write_actions = frozenset(
-        {"clauses", "clause_detail", "versions", "version_share", "version_comments"}
+        {
+            "clauses",
+            "clause_detail",
+            "clauses_override",
+            "versions",
+            "version_share",
+            "version_comments",
+        }
     )
 
     def get_queryset(self):
@@ -394,6 +405,38 @@ class MouViewSet(
             data=dataclass_from(ClauseData, values, many=["priority_areas", "recommendations"]),
         )
         return self._clause_response(clause, status.HTTP_201_CREATED)
+
+    @create_schema(
+        OutOfStepOverrideInputSerializer,
+        OutOfStepOverrideSerializer,
+        description="The ministry goes on although clauses are out of step between English and "
+        "Chinese, and says why: the override covers the clauses out of step now, as they stand "
+        "(editing one again needs a new override), so a version can be published, shared, "
+        "agreed, approved and signed. 409 `conflict` when no clause is out of step.",
+        examples=[
+            example(
+                "Go on while the Chinese text follows",
+                {"reason": "The Chinese text of clause 4 is being checked by MOFA's translators."},
+            )
+        ],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="clauses/override",
+        url_name="clauses-override",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def clauses_override(self, request, pk=None):
+        """Record an override of the clauses out of step."""
+        mou = self.get_object()
+        values = OutOfStepOverrideInputSerializer(data=request.data)
+        values.is_valid(raise_exception=True)
+        override = out_of_step_override_record(
+            mou=mou, actor=request.user, reason=values.validated_data["reason"]
+        )
+        return Response(OutOfStepOverrideSerializer(override).data, status=status.HTTP_201_CREATED)
 
     @edit_schema(
         ClauseWriteInputSerializer(partial=True),

@@ -94,6 +94,7 @@ FUZZ_CONFIG = {
                 "POST /api/v1/mous/{id}/clauses/",
                 "PATCH /api/v1/mous/{id}/clauses/{clause_id}/",
                 "POST /api/v1/mous/{id}/versions/",
+                "POST /api/v1/mous/{id}/clauses/override/",
                 "POST /api/v1/mous/{id}/versions/{number}/comments/",
                 "POST /api/v1/meetings/",
                 "PUT /api/v1/meetings/{id}/",

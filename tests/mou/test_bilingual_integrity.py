@@ -236,3 +236,46 @@ def test_in_step_clauses_are_not_held_up(ministry):
 
     assert version.out_of_step_override is None
     assert not version.clauses.filter(lagging_language__gt="").exists()
+
+
+def test_the_api_records_an_override_with_a_reason_and_then_publishes(api_as, ministry, nih_expert):
+    mou = drifted(ministry)
+    client = api_as(ministry)
+    override_url = reverse("api:mou-clauses-override", args=[mou.pk])
+    publish_url = reverse("api:mou-versions", args=[mou.pk])
+
+    refused = client.post(publish_url, {"note": "v1"}, format="json")
+    no_reason = client.post(override_url, {"reason": ""}, format="json")
+    not_theirs = api_as(nih_expert).post(override_url, {"reason": "Go on"}, format="json")
+    assert refused.status_code == 409
+    assert no_reason.status_code == 400
+    assert not_theirs.status_code == 403
+    assert not OutOfStepOverride.objects.filter(mou=mou).exists()
+
+    recorded = client.post(
+        override_url, {"reason": "MOFA's translators are checking clause 2."}, format="json"
+    )
+    published = client.post(publish_url, {"note": "v1"}, format="json")
+
+    assert recorded.status_code == 201, recorded.json()
+    assert recorded.json()["reason"] == "MOFA's translators are checking clause 2."
+    assert recorded.json()["recorded_by"]["username"] == "ministry"
+    assert [c["id"] for c in recorded.json()["clauses"]] == [mou.clauses.get(position=2).pk]
+    assert published.status_code == 201, published.json()
+    assert MouVersion.objects.get(mou=mou).out_of_step_override.reason.startswith("MOFA")
+
+
+def test_the_api_version_marks_the_clause_published_out_of_step(api_as, ministry):
+    mou = drifted(ministry)
+    client = api_as(ministry)
+    client.post(
+        reverse("api:mou-clauses-override", args=[mou.pk]), {"reason": "Checked."}, format="json"
+    )
+    client.post(reverse("api:mou-versions", args=[mou.pk]), {"note": "v1"}, format="json")
+
+    body = client.get(reverse("api:mou-version-detail", args=[mou.pk, 1])).json()
+
+    assert [(c["position"], c["lagging_language"]) for c in body["clauses"]] == [
+        (1, ""),
+        (2, "zh"),
+    ]

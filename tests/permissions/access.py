@@ -90,6 +90,7 @@ ACCESS: dict[str, dict[str, frozenset[str]]] = {
     "api:mou-version-comments": {"POST": GOVERNMENT | {"bgi_liaison"}},
     "api:mou-version-detail": {"GET": SIGNED_IN},
     "api:mou-version-share": {"POST": MINISTRY},
+    "api:mou-clauses-override": {"POST": MINISTRY},
     "api:mou-versions": {"GET": SIGNED_IN, "POST": MINISTRY},
     "api:notification-detail": {"GET": roles("ministry")},
     "api:notification-list": {"GET": SIGNED_IN},

@@ -197,6 +197,7 @@ KWARGS: dict[str, Callable[[World], dict[str, Any]]] = {
     "api:mou-clauses": _pk("mou"),
     "api:mou-clause-detail": lambda w: {"pk": w.clause.mou_id, "clause_id": w.clause.pk},
     "api:mou-version-share": _version,
+    "api:mou-clauses-override": _pk("mou"),
     "api:mou-version-comments": _version,
     "api:webhook-detail": _pk("webhook"),
     "api:webhook-deliveries": _pk("webhook"),
