@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -48,14 +49,18 @@ def due_logistics_tasks(until: date) -> Iterator[DueItem]:
 
 
 def missing_visas(until: date) -> Iterator[DueItem]:
-    """Active members with no visa issued, due by the departure date of a visit not yet left.
+    """Active members with no visa issued yet, due by the departure date of a visit not yet
+    left. A visa issued on a future date is expected, not done (`DelegationMember.readiness_of`):
+    its item carries that date as `done_on`, and reminders go on until the day comes.
 
     The visit's responsible officer and the member (when they have a login) are reminded.
     """
     members = (
         DelegationMember.objects.filter(
+            # Not issued, or issued on a day that may still lie ahead of the caller's today (at
+            # most a year before `until`); `done_on` then decides for each day.
+            Q(visa_issued_on__isnull=True) | Q(visa_issued_on__gt=until - timedelta(days=366)),
             is_active=True,
-            visa_issued_on__isnull=True,
             visit__in=Visit.objects.active().filter(
                 starts_on__lte=until, status__in=PRE_DEPARTURE_STATUSES
             ),
@@ -74,6 +79,7 @@ def missing_visas(until: date) -> Iterator[DueItem]:
             due_on=visit.starts_on,
             recipients=list(dict.fromkeys(recipients)),
             url=reverse("delegations:visit-members", args=[visit.pk]),
+            done_on=member.visa_issued_on,
         )
 
 

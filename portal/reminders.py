@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -54,6 +55,13 @@ class DueItem:
     url: str
     leads: Sequence[User] = ()
     context: str = ""
+    # The day the thing is done on, when that is already known and may lie ahead (a visa to be
+    # issued on a future date): until then it is still open; from then on nobody is reminded.
+    done_on: date | None = None
+
+    def is_open_on(self, today: date) -> bool:
+        """Still to be done on `today` (the one rule reminders, dashboards and My work use)."""
+        return self.done_on is None or self.done_on > today
 
     def is_overdue_on(self, today: date) -> bool:
         """Overdue: the due day has passed (the one rule every page and reminder shows)."""
@@ -277,6 +285,7 @@ def due_items(
     are among its recipients). A fixed number of queries per kind, whatever the number of items.
     """
     wanted = None if kinds is None else set(kinds)
+    today = timezone.localdate()
     rows: list[Due] = []
     for kind in registry.kinds():
         if wanted is not None and kind.code not in wanted:
@@ -284,7 +293,9 @@ def due_items(
         items = [
             item
             for item in kind.find(end)
-            if item.due_on <= end and (start is None or item.due_on >= start)
+            if item.due_on <= end
+            and (start is None or item.due_on >= start)
+            and item.is_open_on(today)
         ]
         if responsible is not None:
             items = [i for i in items if any(u.pk == responsible.pk for u in i.recipients)]

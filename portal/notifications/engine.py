@@ -129,6 +129,8 @@ def _candidates(
                 continue
             told.add(recipient.pk)
             day = today or local_today(recipient)
+            if not item.is_open_on(day):
+                continue
             offset = applicable_offset(item.due_on, day, offsets=offsets, overdue_every=every)
             if offset is not None:
                 found.append((item, recipient, offset, False, day))
@@ -137,6 +139,8 @@ def _candidates(
                 continue
             told.add(lead.pk)
             day = today or local_today(lead)
+            if not item.is_open_on(day):
+                continue
             offset = escalation_offset(item.due_on, day, escalate_after=escalate_after)
             if offset is not None:
                 found.append((item, lead, offset, True, day))

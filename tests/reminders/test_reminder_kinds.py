@@ -150,3 +150,20 @@ def test_visa_reminders_stop_once_the_delegation_has_left(ministry):
 
     assert reminders_send_due(today=DUE).claimed == 0
     assert DelegationMember.objects.count() == 1
+
+
+def test_a_visa_to_be_issued_on_a_future_date_is_reminded_until_that_day(ministry):
+    # given: a visa the embassy will issue 10 days before departure (expected, not done)
+    visit = VisitFactory(
+        responsible_officer=ministry, starts_on=DUE, ends_on=DUE + timedelta(days=5)
+    )
+    DelegationMemberFactory(visit=visit, name="Dr Waiting", visa_issued_on=DUE - timedelta(days=10))
+
+    # when: the reminders run 14 days before departure, then 7 days before
+    reminders_send_due(today=DUE - timedelta(days=14))
+    before_issue = reminded("visit_visa_missing")
+    reminders_send_due(today=DUE - timedelta(days=7))
+
+    # then: the officer was reminded while the visa was still to come, and not after its day
+    assert before_issue == [("ministry", 14, False)]
+    assert reminded("visit_visa_missing") == [("ministry", 14, False)]
