@@ -65,7 +65,7 @@ def _area_data(area: PriorityArea, viewer: Any) -> dict[str, Any]:
 
 
 def _action_item_data(item: ActionItem, viewer: Any) -> dict[str, Any]:
-    from .api.serializers import ActionItemSerializer
+    from .api.meeting_serializers import ActionItemSerializer
 
     return dict(ActionItemSerializer(item).data)
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
+from collaboration.api import meeting_views
 from collaboration.api import views as collaboration
 from delegations.api import views as delegations
 from events.api import views as events
@@ -28,8 +29,8 @@ router.register("priority-areas", collaboration.PriorityAreaViewSet, basename="p
 router.register("capabilities", collaboration.CapabilityViewSet, basename="capability")
 router.register("team-members", collaboration.TeamMemberViewSet, basename="team-member")
 router.register("recommendations", collaboration.RecommendationViewSet, basename="recommendation")
-router.register("meetings", collaboration.MeetingViewSet, basename="meeting")
-router.register("action-items", collaboration.ActionItemViewSet, basename="action-item")
+router.register("meetings", meeting_views.MeetingViewSet, basename="meeting")
+router.register("action-items", meeting_views.ActionItemViewSet, basename="action-item")
 # delegations
 router.register("visits", delegations.VisitViewSet, basename="visit")
 router.register("sites", delegations.SiteViewSet, basename="site")
