@@ -84,6 +84,8 @@ def test_the_phone_header_is_the_brand_and_a_menu_button(phone, ministry, langua
 def test_a_phone_user_changes_the_language_from_the_menu_with_one_press(phone, ministry):
     log_in(phone, "ministry", PASSWORD)
     phone.get_by_role("button", name="Menu").click()
+    # opened, not still sliding open (a press during the slide can land on nothing)
+    expect(phone.locator("#portal-account-menu")).to_have_class(re.compile(r"\bshow\b"))
 
     phone.get_by_role("group", name="Language").get_by_role("button", name="اردو").click()
 
